@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from learning.models import (
+    FormerMunicipality,
+    Membership,
+    Municipality,
+    MunicipalityRole,
+    Unit,
+    User,
+)
+from learning.permissions import HR, get_access
+
+
+class MunicipalityScopedAdmin(admin.ModelAdmin):
+    """Superusers see everything; other admin users (HR coordinators) only their municipalities."""
+
+    municipality_lookup = "municipality"
+
+    def scope(self, request) -> set[int]:
+        return get_access(request.user).municipality_ids_with(HR)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.municipality_lookup}__in": self.scope(request)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            scope = self.scope(request)
+            related = db_field.related_model
+            if related is Municipality:
+                kwargs["queryset"] = Municipality.objects.filter(pk__in=scope)
+            elif related in (Unit, User, FormerMunicipality):
+                kwargs["queryset"] = related._default_manager.filter(municipality__in=scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class FormerMunicipalityInline(admin.TabularInline):
+    model = FormerMunicipality
+    extra = 0
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(MunicipalityScopedAdmin):
+    municipality_lookup = "pk"
+    list_display = ["name", "organisation_number", "language_form"]
+    search_fields = ["name", "organisation_number"]
+    inlines = [FormerMunicipalityInline]
+
+
+@admin.register(FormerMunicipality)
+class FormerMunicipalityAdmin(MunicipalityScopedAdmin):
+    list_display = ["name", "municipality"]
+    list_filter = ["municipality"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Unit)
+class UnitAdmin(MunicipalityScopedAdmin):
+    list_display = ["name", "level", "unit_type", "parent", "former_municipality", "municipality", "is_active"]
+    list_filter = ["municipality", "level", "unit_type", "is_active"]
+    list_select_related = ["parent", "former_municipality", "municipality"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(MunicipalityScopedAdmin):
+    municipality_lookup = "unit__municipality"
+    list_display = ["user", "role", "unit"]
+    list_filter = ["role", "unit__municipality"]
+    list_select_related = ["user", "unit"]
+    search_fields = ["user__full_name", "user__email", "unit__name"]
+    autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(MunicipalityRole)
+class MunicipalityRoleAdmin(MunicipalityScopedAdmin):
+    list_display = ["user", "role", "municipality"]
+    list_filter = ["role", "municipality"]
+    list_select_related = ["user", "municipality"]
+    autocomplete_fields = ["user"]
+
+
+class PersonCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "municipality"]
+
+
+class PersonChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(MunicipalityScopedAdmin, DjangoUserAdmin):
+    form = PersonChangeForm
+    add_form = PersonCreationForm
+    ordering = ["full_name"]
+    list_display = ["full_name", "email", "municipality", "is_active", "is_staff"]
+    list_filter = ["municipality", "is_active", "is_staff", "is_superuser"]
+    list_select_related = ["municipality"]
+    search_fields = ["full_name", "email"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["full_name", "language", "municipality"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "municipality", "usable_password", "password1", "password2"]}),
+    ]
+    inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ["last_login", "date_joined"]
+        return ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]

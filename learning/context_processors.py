@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from learning.permissions import HR, LEADER, SENIOR, get_access
+
+
+def navigation(request):
+    """The main menu, with only the entries this person can use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    access = get_access(user)
+    items = [(reverse("home"), _("Start"), "home")]
+    if access.is_superuser or access.unit_ids_with(LEADER) or access.municipality_ids_with(HR, SENIOR):
+        items.append((reverse("unit_list"), _("Units"), "units"))
+    items.append((reverse("profile"), _("My profile"), "profile"))
+    if user.is_staff:
+        items.append((reverse("admin:index"), _("Administration"), "admin"))
+    return {"nav_items": items}

@@ -1,0 +1,202 @@
+"""Demo data: Elvedal kommune, merged from Elvedal and Sundvik, and its small neighbour Fjordnes.
+
+Everything is looked up by a natural key before it is created, so running the
+seed again changes nothing. Names come from a fixed random seed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+
+from learning.models import (
+    FormerMunicipality,
+    Membership,
+    Municipality,
+    MunicipalityRole,
+    Unit,
+    User,
+)
+
+DEMO_PASSWORD = "demo"
+
+FIRST_NAMES = [
+    "Anne", "Inger", "Kari", "Marit", "Ingrid", "Liv", "Eva", "Berit", "Astrid", "Bjørg",
+    "Hilde", "Nina", "Randi", "Solveig", "Silje", "Ida", "Nora", "Emma", "Sara", "Thea",
+    "Jan", "Per", "Bjørn", "Ole", "Lars", "Kjell", "Knut", "Arne", "Svein", "Hans",
+    "Geir", "Tor", "Morten", "Terje", "Odd", "Jon", "Erik", "Anders", "Magnus", "Jonas",
+    "Sigrid", "Ragnhild", "Tone", "Turid", "Grete", "Camilla", "Marius", "Henrik", "Even", "Sindre",
+]
+LAST_NAMES = [
+    "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
+    "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen",
+    "Johannessen", "Andreassen", "Jacobsen", "Dahl", "Jørgensen", "Halvorsen", "Henriksen",
+    "Lund", "Sørensen", "Jakobsen", "Moen", "Gundersen", "Iversen", "Strand", "Solberg",
+    "Svendsen", "Eide", "Knutsen", "Martinsen", "Paulsen", "Bakken", "Kristoffersen",
+    "Mathisen", "Lie", "Amundsen", "Nguyen", "Rasmussen", "Ali", "Lunde", "Solheim", "Berntsen",
+    "Moe", "Kowalski", "Ahmed",
+]
+
+T = Unit.UnitType
+E = "Elvedal"
+S = "Sundvik"
+
+# sector -> [(enterprise, type, former municipality, [(department, type)])]
+ELVEDAL_TREE = {
+    "Oppvekst": [
+        ("Elvedal skole", T.SCHOOL, E, [("Småtrinnet", T.SCHOOL), ("Mellomtrinnet", T.SCHOOL), ("Elvedal SFO", T.AFTER_SCHOOL)]),
+        ("Sundvik skole", T.SCHOOL, S, [("Sundvik SFO", T.AFTER_SCHOOL)]),
+        ("Elvedal ungdomsskole", T.SCHOOL, E, []),
+        ("Solstua barnehage", T.KINDERGARTEN, E, [("Avdeling Blåbær", T.KINDERGARTEN), ("Avdeling Tyttebær", T.KINDERGARTEN)]),
+        ("Sundvik barnehage", T.KINDERGARTEN, S, []),
+        ("Helsestasjonen", T.HEALTH_STATION, None, []),
+    ],
+    "Helse og omsorg": [
+        ("Elvedal sykehjem", T.NURSING_HOME, E, [("Avdeling 1 – langtid", T.NURSING_HOME), ("Avdeling 2 – skjermet", T.NURSING_HOME), ("Korttidsavdelingen", T.NURSING_HOME)]),
+        ("Sundvik omsorgssenter", T.NURSING_HOME, S, [("Avdeling Fjordgløtt", T.NURSING_HOME)]),
+        ("Hjemmetjenesten", T.HOME_CARE, None, [("Hjemmetjenesten nord", T.HOME_CARE), ("Hjemmetjenesten sør", T.HOME_CARE)]),
+        ("Bjørkheim bo- og tjenestested", T.SUPPORTED_HOUSING, S, []),
+    ],
+    "Stab": [
+        ("HR og organisasjon", T.STAFF_FUNCTION, None, []),
+        ("Økonomi", T.STAFF_FUNCTION, None, []),
+    ],
+}
+FJORDNES_TREE = {
+    "Oppvekst": [("Fjordnes skule", T.SCHOOL, None, []), ("Fjordnes barnehage", T.KINDERGARTEN, None, [])],
+    "Helse og omsorg": [("Fjordnes sjukeheim", T.NURSING_HOME, None, [])],
+}
+
+R = Membership.Role
+# email, name, unit, unit role, municipality role, superuser
+DEMO_LOGINS = [
+    ("admin@demo.kommune.no", "Ada Admin", None, None, None, True),
+    ("hr@demo.kommune.no", "Hanne Rød", "HR og organisasjon", R.STAFF, MunicipalityRole.Role.HR_COORDINATOR, False),
+    ("leder@demo.kommune.no", "Ingrid Lie", "Avdeling 2 – skjermet", R.LEADER, None, False),
+    ("ansatt@demo.kommune.no", "Ola Nordmann", "Avdeling 2 – skjermet", R.STAFF, None, False),
+    ("vert@demo.kommune.no", "Vera Vik", "Avdeling Fjordgløtt", R.LEADER, None, False),
+    ("tillitsvalgt@demo.kommune.no", "Tore Tangen", "Avdeling 2 – skjermet", R.UNION_REP, None, False),
+    ("kommunalsjef@demo.kommune.no", "Kristin Sjøberg", None, None, MunicipalityRole.Role.SENIOR_LEADER, False),
+]
+DEMO_LOGIN_ROLES = {
+    "admin@demo.kommune.no": "superuser",
+    "hr@demo.kommune.no": "HR-koordinator",
+    "leder@demo.kommune.no": "avdelingsleder, Avdeling 2 – skjermet, Elvedal sykehjem",
+    "ansatt@demo.kommune.no": "ansatt, Avdeling 2 – skjermet",
+    "vert@demo.kommune.no": "leder, Avdeling Fjordgløtt, Sundvik omsorgssenter",
+    "tillitsvalgt@demo.kommune.no": "tillitsvalgt, Avdeling 2 – skjermet",
+    "kommunalsjef@demo.kommune.no": "kommunalsjef (lesetilgang)",
+}
+
+
+@dataclass
+class DemoOrganisation:
+    elvedal: Municipality
+    fjordnes: Municipality
+    units: dict[str, Unit] = field(default_factory=dict)
+    logins: dict[str, User] = field(default_factory=dict)
+
+
+def _build_tree(municipality: Municipality, tree: dict, units: dict[str, Unit]) -> None:
+    former = {f.name: f for f in municipality.former_municipalities.all()}
+    for sector_name, enterprises in tree.items():
+        sector, _ = Unit.objects.get_or_create(
+            municipality=municipality, parent=None, name=sector_name,
+            defaults={"level": Unit.Level.SECTOR, "unit_type": T.OTHER},
+        )
+        for name, unit_type, former_name, departments in enterprises:
+            enterprise, _ = Unit.objects.get_or_create(
+                municipality=municipality, parent=sector, name=name,
+                defaults={"level": Unit.Level.ENTERPRISE, "unit_type": unit_type,
+                          "former_municipality": former.get(former_name)},
+            )
+            units[name] = enterprise
+            for department_name, department_type in departments:
+                units[department_name], _ = Unit.objects.get_or_create(
+                    municipality=municipality, parent=enterprise, name=department_name,
+                    defaults={"level": Unit.Level.DEPARTMENT, "unit_type": department_type,
+                              "former_municipality": former.get(former_name)},
+                )
+
+
+def _staffing(units: dict[str, Unit], per_unit: int) -> list[tuple[Unit, int]]:
+    """How many people each unit gets: everyone works in a department or in an enterprise
+    without departments; an enterprise with departments has only its leader."""
+    with_departments = {u.parent_id for u in units.values() if u.level == Unit.Level.DEPARTMENT}
+    return [
+        (unit, 1 if unit.pk in with_departments else per_unit)
+        for unit in sorted(units.values(), key=lambda u: u.name)
+        if unit.level != Unit.Level.SECTOR
+    ]
+
+
+def _people(municipality: Municipality, staffing: list[tuple[Unit, int]], rng: random.Random,
+            domain: str, password: str) -> None:
+    """Generated people; index 0 in a unit leads it, 1 supports, 2 is union rep. Units that a
+    demo login leads get no generated leader."""
+    led_by_demo_login = {unit for _, _, unit, role, _, _ in DEMO_LOGINS if role == R.LEADER}
+    taken: set[str] = set()
+    for unit, count in staffing:
+        for index in range(count):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            base = f"{first}.{last}".lower()
+            for a, b in (("æ", "ae"), ("ø", "o"), ("å", "aa")):
+                base = base.replace(a, b)
+            local, n = base, 2
+            while local in taken:
+                local, n = f"{base}{n}", n + 1
+            taken.add(local)
+            user, _ = User.objects.get_or_create(
+                email=f"{local}@{domain}",
+                defaults={"full_name": f"{first} {last}", "municipality": municipality, "password": password},
+            )
+            role = R.LEADER if index == 0 else R.SUPPORTER if index == 1 else R.STAFF
+            if role == R.LEADER and unit.name in led_by_demo_login:
+                role = R.STAFF
+            Membership.objects.get_or_create(user=user, unit=unit, role=role)
+            if role != R.STAFF:
+                Membership.objects.get_or_create(user=user, unit=unit, role=R.STAFF)
+            if index == 2:
+                Membership.objects.get_or_create(user=user, unit=unit, role=R.UNION_REP)
+
+
+def seed_organisation() -> DemoOrganisation:
+    elvedal, _ = Municipality.objects.get_or_create(
+        organisation_number="921890117",
+        defaults={"name": "Elvedal kommune", "language_form": "nb"},
+    )
+    for name in (E, S):
+        FormerMunicipality.objects.get_or_create(municipality=elvedal, name=name)
+    fjordnes, _ = Municipality.objects.get_or_create(
+        organisation_number="921890125",
+        defaults={"name": "Fjordnes kommune", "language_form": "nn"},
+    )
+    demo = DemoOrganisation(elvedal=elvedal, fjordnes=fjordnes)
+    _build_tree(elvedal, ELVEDAL_TREE, demo.units)
+    fjordnes_units: dict[str, Unit] = {}
+    _build_tree(fjordnes, FJORDNES_TREE, fjordnes_units)
+
+    rng = random.Random(2026)
+    unusable = make_password(None)
+    _people(elvedal, _staffing(demo.units, 10), rng, "elvedal.kommune.no", unusable)
+    _people(fjordnes, _staffing(fjordnes_units, 6), rng, "fjordnes.kommune.no", unusable)
+    demo.units.update({f"Fjordnes: {name}": unit for name, unit in fjordnes_units.items()})
+
+    password = make_password(DEMO_PASSWORD)
+    for email, name, unit_name, unit_role, municipality_role, superuser in DEMO_LOGINS:
+        user, _ = User.objects.get_or_create(
+            email=email,
+            defaults={"full_name": name, "municipality": elvedal, "password": password,
+                      "is_superuser": superuser, "is_staff": superuser},
+        )
+        if unit_name:
+            unit = demo.units[unit_name]
+            Membership.objects.get_or_create(user=user, unit=unit, role=unit_role)
+            if unit_role != R.STAFF:
+                Membership.objects.get_or_create(user=user, unit=unit, role=R.STAFF)
+        if municipality_role:
+            MunicipalityRole.objects.get_or_create(user=user, municipality=elvedal, role=municipality_role)
+        demo.logins[email] = user
+    return demo

@@ -1,0 +1,171 @@
+"""One answer to "may this person do this to this object?".
+
+Every view starts with ``authorize(request.user, "<action>", obj)``:
+- an object the person has no role for at all (another unit, another
+  municipality) raises Http404, so its existence is not revealed;
+- an object the person can see but not change (a read-only role) raises
+  PermissionDenied (403).
+
+Roles come from memberships in units (staff, leader, supporter, union rep,
+safety rep) and from municipality-wide roles (HR coordinator, senior leader).
+A leader of a unit also leads every unit below it. Later features add their
+actions to ``RULES`` and give their models a ``permission_unit`` (or
+``permission_municipality``) property.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from learning.models import Membership, Municipality, MunicipalityRole, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from learning.models import User
+
+STAFF = Membership.Role.STAFF.value
+LEADER = Membership.Role.LEADER.value
+SUPPORTER = Membership.Role.SUPPORTER.value
+UNION_REP = Membership.Role.UNION_REP.value
+SAFETY_REP = Membership.Role.SAFETY_REP.value
+HR = MunicipalityRole.Role.HR_COORDINATOR.value
+SENIOR = MunicipalityRole.Role.SENIOR_LEADER.value
+MEMBER = "member"  # holds any role in some unit of the municipality
+
+UNIT_MEMBER_ROLES = frozenset({STAFF, LEADER, SUPPORTER, UNION_REP, SAFETY_REP})
+
+RULES: dict[str, frozenset[str]] = {
+    # Units
+    "unit.view": UNIT_MEMBER_ROLES | {HR, SENIOR},
+    "unit.view_members": UNIT_MEMBER_ROLES | {HR},
+    "unit.participate": UNIT_MEMBER_ROLES,
+    "unit.contribute": frozenset({LEADER, SUPPORTER}),
+    "unit.comment": frozenset({LEADER, SUPPORTER, UNION_REP, SAFETY_REP}),
+    "unit.manage": frozenset({LEADER}),
+    # Municipalities
+    "municipality.view": frozenset({MEMBER, HR, SENIOR}),
+    "municipality.overview": frozenset({HR, SENIOR}),
+    "municipality.administer": frozenset({HR}),
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one person may reach, loaded once per request."""
+
+    is_superuser: bool = False
+    unit_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    led_unit_ids: frozenset[int] = frozenset()
+    municipality_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def roles_in_unit(self, unit: Unit) -> frozenset[str]:
+        roles = set(self.unit_roles.get(unit.pk, ()))
+        if unit.pk in self.led_unit_ids:
+            roles.add(LEADER)
+        roles.update(self.municipality_roles.get(unit.municipality_id, frozenset()) - {MEMBER})
+        return frozenset(roles)
+
+    def roles_in_municipality(self, municipality_id: int) -> frozenset[str]:
+        return self.municipality_roles.get(municipality_id, frozenset())
+
+    def unit_ids_with(self, *roles: str) -> set[int]:
+        ids = {pk for pk, held in self.unit_roles.items() if held & set(roles)}
+        if LEADER in roles:
+            ids |= self.led_unit_ids
+        return ids
+
+    def municipality_ids_with(self, *roles: str) -> set[int]:
+        return {pk for pk, held in self.municipality_roles.items() if held & set(roles)}
+
+
+NO_ACCESS = Access()
+
+
+def get_access(user: User | AnonymousUser) -> Access:
+    """The person's roles, cached on the user object for the rest of the request."""
+    if not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, "_access", None)
+    if cached is not None:
+        return cached
+
+    unit_roles: dict[int, set[str]] = {}
+    municipality_roles: dict[int, set[str]] = {}
+    for unit_id, municipality_id, role in Membership.objects.filter(
+        user=user, unit__is_active=True
+    ).values_list("unit_id", "unit__municipality_id", "role"):
+        unit_roles.setdefault(unit_id, set()).add(role)
+        municipality_roles.setdefault(municipality_id, set()).add(MEMBER)
+    for municipality_id, role in MunicipalityRole.objects.filter(user=user).values_list(
+        "municipality_id", "role"
+    ):
+        municipality_roles.setdefault(municipality_id, set()).add(role)
+
+    led = [pk for pk, roles in unit_roles.items() if LEADER in roles]
+    led_unit_ids: frozenset[int] = frozenset()
+    if led:
+        led_unit_ids = frozenset(
+            Unit.objects.filter(
+                Q(pk__in=led) | Q(parent__in=led) | Q(parent__parent__in=led), is_active=True
+            ).values_list("pk", flat=True)
+        )
+
+    access = Access(
+        is_superuser=user.is_superuser,
+        unit_roles={pk: frozenset(roles) for pk, roles in unit_roles.items()},
+        led_unit_ids=led_unit_ids,
+        municipality_roles={pk: frozenset(roles) for pk, roles in municipality_roles.items()},
+    )
+    user._access = access  # type: ignore[union-attr]
+    return access
+
+
+def roles_for(user: User | AnonymousUser, obj: object) -> frozenset[str]:
+    access = get_access(user)
+    if isinstance(obj, Municipality):
+        return access.roles_in_municipality(obj.pk)
+    if isinstance(obj, Unit):
+        return access.roles_in_unit(obj)
+    if hasattr(obj, "permission_unit"):
+        return access.roles_in_unit(obj.permission_unit)
+    if hasattr(obj, "permission_municipality"):
+        return access.roles_in_municipality(obj.permission_municipality.pk)
+    raise TypeError(f"No permission rules for {type(obj).__name__}")
+
+
+def has_perm(user: User | AnonymousUser, action: str, obj: object) -> bool:
+    try:
+        allowed = RULES[action]
+    except KeyError:
+        raise ValueError(f"Unknown action {action!r}") from None
+    if get_access(user).is_superuser:
+        return True
+    return bool(roles_for(user, obj) & allowed)
+
+
+def authorize(user: User | AnonymousUser, action: str, obj: object) -> None:
+    """404 when the person has no role for the object at all, 403 when the role is too weak."""
+    if has_perm(user, action, obj):
+        return
+    if not roles_for(user, obj):
+        raise Http404
+    raise PermissionDenied
+
+
+def visible_units(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """Every active unit the person may view, and no other."""
+    access = get_access(user)
+    units = Unit.objects.filter(is_active=True)
+    if access.is_superuser:
+        return units
+    return units.filter(
+        Q(pk__in=access.unit_ids_with(*UNIT_MEMBER_ROLES))
+        | Q(municipality_id__in=access.municipality_ids_with(HR, SENIOR))
+    )

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from config.celery import app as celery_app
+from learning.models import Membership, MunicipalityRole, Unit, User
+from tests.factories import (
+    MembershipFactory,
+    MunicipalityFactory,
+    MunicipalityRoleFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_local(settings, request):
+    """Fast password hashing, static files without a manifest, tasks run in-process
+    (except in integration tests, which use a real worker)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    eager = request.node.get_closest_marker("integration") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis to test against. Skips without one, unless REQUIRE_SERVICES is set (as in CI)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        if os.environ.get("REQUIRE_SERVICES"):
+            pytest.fail("REQUIRE_SERVICES is set but REDIS_URL is not")
+        pytest.skip("REDIS_URL is not set")
+    return url
+
+
+@dataclass
+class World:
+    """Named people for every role, in one municipality, plus an outsider municipality."""
+
+    unit: Unit
+    sibling: Unit  # another department in the same enterprise
+    other_unit: Unit  # a unit in another municipality
+    staff: User
+    leader: User
+    enterprise_leader: User
+    supporter: User
+    union_rep: User
+    safety_rep: User
+    hr: User
+    senior: User
+    sibling_leader: User
+    outsider_leader: User
+    outsider_hr: User
+    no_role: User
+    superuser: User
+
+
+@pytest.fixture
+def world(db) -> World:
+    municipality = MunicipalityFactory(name="Elvedal kommune")
+    unit = UnitFactory(municipality=municipality, name="Avdeling 2")
+    sibling = UnitFactory(municipality=municipality, name="Avdeling 1", parent=unit.parent)
+    other_unit = UnitFactory(name="Nabokommunens avdeling")
+
+    def member(role, in_unit=unit):
+        return MembershipFactory(unit=in_unit, role=role).user
+
+    enterprise_leader = UserFactory(municipality=municipality, full_name="Virksomhets Leder")
+    Membership.objects.create(user=enterprise_leader, unit=unit.parent, role=Membership.Role.LEADER)
+    return World(
+        unit=unit,
+        sibling=sibling,
+        other_unit=other_unit,
+        staff=member(Membership.Role.STAFF),
+        leader=member(Membership.Role.LEADER),
+        enterprise_leader=enterprise_leader,
+        supporter=member(Membership.Role.SUPPORTER),
+        union_rep=member(Membership.Role.UNION_REP),
+        safety_rep=member(Membership.Role.SAFETY_REP),
+        hr=MunicipalityRoleFactory(municipality=municipality).user,
+        senior=MunicipalityRoleFactory(
+            municipality=municipality, role=MunicipalityRole.Role.SENIOR_LEADER
+        ).user,
+        sibling_leader=member(Membership.Role.LEADER, sibling),
+        outsider_leader=member(Membership.Role.LEADER, other_unit),
+        outsider_hr=MunicipalityRoleFactory(municipality=other_unit.municipality).user,
+        no_role=UserFactory(municipality=municipality),
+        superuser=UserFactory(municipality=None, is_superuser=True, is_staff=True),
+    )
