@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = _("Organisation and learning")
+
+    def ready(self) -> None:
+        from learning import checks  # noqa: F401  (registers the system checks)

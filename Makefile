@@ -1,0 +1,57 @@
+# Kollegalæring: `make run` to try it, `make test` to test it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+# make run always uses SQLite and runs tasks in-process, whatever the shell has set.
+DEV_ENV := DEBUG=1 DATABASE_URL= REDIS_URL=
+
+.PHONY: install run serve test lint messages lock worker beat clean
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt ".[dev]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+run: install
+	$(DEV_ENV) $(PY) manage.py check --tag pdf
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py seed_demo
+	@echo "Kollegalæring runs at http://127.0.0.1:8000/ (stop with Ctrl+C)"
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# Like run, but with the database, Redis and DEBUG the environment gives.
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages -l nb -l nn -l en --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+worker: install
+	$(PY) -m celery -A config worker -l info
+
+beat: install
+	$(PY) -m celery -A config beat -l info
+
+# Regenerate the pinned versions after changing dependencies in pyproject.toml.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip && .lock-venv/bin/pip install --quiet ".[dev]"
+	{ echo "# Exact versions CI tested. Regenerate with: make lock"; .lock-venv/bin/pip freeze --exclude kollegalaering; } > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
