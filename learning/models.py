@@ -95,6 +95,10 @@ class Unit(models.Model):
         OTHER = "other", _("Other")
 
     PARENT_LEVEL = {Level.ENTERPRISE: Level.SECTOR, Level.DEPARTMENT: Level.ENTERPRISE}
+    WRONG_PARENT_MESSAGE = {
+        Level.ENTERPRISE: _("An enterprise must belong to a sector."),
+        Level.DEPARTMENT: _("A department must belong to an enterprise."),
+    }
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="units", verbose_name=_("municipality")
@@ -156,10 +160,7 @@ class Unit(models.Model):
             errors["parent"] = _("A sector is the top of the tree and belongs to no other unit.")
         else:
             if self.parent.level != expected_parent_level:
-                errors["parent"] = _("A %(level)s must belong to a %(parent_level)s.") % {
-                    "level": self.get_level_display().lower(),
-                    "parent_level": self.Level(expected_parent_level).label.lower(),
-                }
+                errors["parent"] = self.WRONG_PARENT_MESSAGE[self.level]
             if self.parent.municipality_id != self.municipality_id:
                 errors["parent"] = _("The unit above must be in the same municipality.")
         if self.former_municipality and self.former_municipality.municipality_id != self.municipality_id:
