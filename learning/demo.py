@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
 
 from learning.models import (
     FormerMunicipality,
@@ -89,6 +90,25 @@ DEMO_LOGIN_ROLES = {
     "tillitsvalgt@demo.kommune.no": "tillitsvalgt, Avdeling 2 – skjermet",
     "kommunalsjef@demo.kommune.no": "kommunalsjef (lesetilgang)",
 }
+
+
+# What HR coordinators may do in the admin site (scoped to their municipality there).
+HR_ADMIN_GROUP = "HR-koordinatorer"
+HR_ADMIN_PERMISSIONS = {
+    "unit": ("view", "add", "change"),
+    "formermunicipality": ("view", "add", "change"),
+    "membership": ("view", "add", "change", "delete"),
+    "user": ("view", "add", "change"),
+    "municipality": ("view",),
+    "municipalityrole": ("view",),
+}
+
+
+def hr_admin_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=HR_ADMIN_GROUP)
+    codenames = [f"{action}_{model}" for model, actions in HR_ADMIN_PERMISSIONS.items() for action in actions]
+    group.permissions.set(Permission.objects.filter(content_type__app_label="learning", codename__in=codenames))
+    return group
 
 
 @dataclass
@@ -198,5 +218,9 @@ def seed_organisation() -> DemoOrganisation:
                 Membership.objects.get_or_create(user=user, unit=unit, role=R.STAFF)
         if municipality_role:
             MunicipalityRole.objects.get_or_create(user=user, municipality=elvedal, role=municipality_role)
+        if municipality_role == MunicipalityRole.Role.HR_COORDINATOR:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+            user.groups.add(hr_admin_group())
         demo.logins[email] = user
     return demo
