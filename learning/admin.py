@@ -57,7 +57,7 @@ class MunicipalityAdmin(MunicipalityScopedAdmin):
 @admin.register(FormerMunicipality)
 class FormerMunicipalityAdmin(MunicipalityScopedAdmin):
     list_display = ["name", "municipality"]
-    list_filter = ["municipality"]
+    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter)]
 
 
 class MembershipInline(admin.TabularInline):
@@ -68,8 +68,21 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(MunicipalityScopedAdmin):
-    list_display = ["name", "level", "unit_type", "parent", "former_municipality", "municipality", "is_active"]
-    list_filter = ["municipality", "level", "unit_type", "is_active"]
+    list_display = [
+        "name",
+        "level",
+        "unit_type",
+        "parent",
+        "former_municipality",
+        "municipality",
+        "is_active",
+    ]
+    list_filter = [
+        ("municipality", admin.RelatedOnlyFieldListFilter),
+        "level",
+        "unit_type",
+        "is_active",
+    ]
     list_select_related = ["parent", "former_municipality", "municipality"]
     search_fields = ["name"]
     autocomplete_fields = ["parent"]
@@ -80,7 +93,7 @@ class UnitAdmin(MunicipalityScopedAdmin):
 class MembershipAdmin(MunicipalityScopedAdmin):
     municipality_lookup = "unit__municipality"
     list_display = ["user", "role", "unit"]
-    list_filter = ["role", "unit__municipality"]
+    list_filter = ["role", ("unit__municipality", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "unit"]
     search_fields = ["user__full_name", "user__email", "unit__name"]
     autocomplete_fields = ["user", "unit"]
@@ -89,7 +102,7 @@ class MembershipAdmin(MunicipalityScopedAdmin):
 @admin.register(MunicipalityRole)
 class MunicipalityRoleAdmin(MunicipalityScopedAdmin):
     list_display = ["user", "role", "municipality"]
-    list_filter = ["role", "municipality"]
+    list_filter = ["role", ("municipality", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "municipality"]
     autocomplete_fields = ["user"]
 
@@ -112,19 +125,53 @@ class UserAdmin(MunicipalityScopedAdmin, DjangoUserAdmin):
     add_form = PersonCreationForm
     ordering = ["full_name"]
     list_display = ["full_name", "email", "municipality", "is_active", "is_staff"]
-    list_filter = ["municipality", "is_active", "is_staff", "is_superuser"]
+    list_filter = [
+        ("municipality", admin.RelatedOnlyFieldListFilter),
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    ]
     list_select_related = ["municipality"]
     search_fields = ["full_name", "email"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["full_name", "language", "municipality"]}),
-        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            _("Access"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "full_name", "municipality", "usable_password", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "full_name",
+                    "municipality",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
     ]
     inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        """Only superusers may see or change superusers."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.exclude(is_superuser=True)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser and "municipality" in form.base_fields:
+            form.base_fields["municipality"].required = True
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:

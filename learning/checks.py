@@ -15,5 +15,7 @@ def check_pdf_support(app_configs, **kwargs):
     try:
         import weasyprint  # noqa: F401
     except OSError as exc:
-        return [Warning(f"WeasyPrint cannot load Pango ({exc}).", hint=PANGO_HINT, id="learning.W001")]
+        return [
+            Warning(f"WeasyPrint cannot load Pango ({exc}).", hint=PANGO_HINT, id="learning.W001")
+        ]
     return []

@@ -13,7 +13,11 @@ def navigation(request):
         return {"nav_items": []}
     access = get_access(user)
     items = [(reverse("home"), _("Start"), "home")]
-    if access.is_superuser or access.unit_ids_with(LEADER) or access.municipality_ids_with(HR, SENIOR):
+    if (
+        access.is_superuser
+        or access.unit_ids_with(LEADER)
+        or access.municipality_ids_with(HR, SENIOR)
+    ):
         items.append((reverse("unit_list"), _("Units"), "units"))
     items.append((reverse("profile"), _("My profile"), "profile"))
     if user.is_staff:

@@ -24,20 +24,108 @@ from learning.models import (
 DEMO_PASSWORD = "demo"
 
 FIRST_NAMES = [
-    "Anne", "Inger", "Kari", "Marit", "Ingrid", "Liv", "Eva", "Berit", "Astrid", "Bjørg",
-    "Hilde", "Nina", "Randi", "Solveig", "Silje", "Ida", "Nora", "Emma", "Sara", "Thea",
-    "Jan", "Per", "Bjørn", "Ole", "Lars", "Kjell", "Knut", "Arne", "Svein", "Hans",
-    "Geir", "Tor", "Morten", "Terje", "Odd", "Jon", "Erik", "Anders", "Magnus", "Jonas",
-    "Sigrid", "Ragnhild", "Tone", "Turid", "Grete", "Camilla", "Marius", "Henrik", "Even", "Sindre",
+    "Anne",
+    "Inger",
+    "Kari",
+    "Marit",
+    "Ingrid",
+    "Liv",
+    "Eva",
+    "Berit",
+    "Astrid",
+    "Bjørg",
+    "Hilde",
+    "Nina",
+    "Randi",
+    "Solveig",
+    "Silje",
+    "Ida",
+    "Nora",
+    "Emma",
+    "Sara",
+    "Thea",
+    "Jan",
+    "Per",
+    "Bjørn",
+    "Ole",
+    "Lars",
+    "Kjell",
+    "Knut",
+    "Arne",
+    "Svein",
+    "Hans",
+    "Geir",
+    "Tor",
+    "Morten",
+    "Terje",
+    "Odd",
+    "Jon",
+    "Erik",
+    "Anders",
+    "Magnus",
+    "Jonas",
+    "Sigrid",
+    "Ragnhild",
+    "Tone",
+    "Turid",
+    "Grete",
+    "Camilla",
+    "Marius",
+    "Henrik",
+    "Even",
+    "Sindre",
 ]
 LAST_NAMES = [
-    "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
-    "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen",
-    "Johannessen", "Andreassen", "Jacobsen", "Dahl", "Jørgensen", "Halvorsen", "Henriksen",
-    "Lund", "Sørensen", "Jakobsen", "Moen", "Gundersen", "Iversen", "Strand", "Solberg",
-    "Svendsen", "Eide", "Knutsen", "Martinsen", "Paulsen", "Bakken", "Kristoffersen",
-    "Mathisen", "Lie", "Amundsen", "Nguyen", "Rasmussen", "Ali", "Lunde", "Solheim", "Berntsen",
-    "Moe", "Kowalski", "Ahmed",
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+    "Johannessen",
+    "Andreassen",
+    "Jacobsen",
+    "Dahl",
+    "Jørgensen",
+    "Halvorsen",
+    "Henriksen",
+    "Lund",
+    "Sørensen",
+    "Jakobsen",
+    "Moen",
+    "Gundersen",
+    "Iversen",
+    "Strand",
+    "Solberg",
+    "Svendsen",
+    "Eide",
+    "Knutsen",
+    "Martinsen",
+    "Paulsen",
+    "Bakken",
+    "Kristoffersen",
+    "Mathisen",
+    "Lie",
+    "Amundsen",
+    "Nguyen",
+    "Rasmussen",
+    "Ali",
+    "Lunde",
+    "Solheim",
+    "Berntsen",
+    "Moe",
+    "Kowalski",
+    "Ahmed",
 ]
 
 T = Unit.UnitType
@@ -47,17 +135,45 @@ S = "Sundvik"
 # sector -> [(enterprise, type, former municipality, [(department, type)])]
 ELVEDAL_TREE = {
     "Oppvekst": [
-        ("Elvedal skole", T.SCHOOL, E, [("Småtrinnet", T.SCHOOL), ("Mellomtrinnet", T.SCHOOL), ("Elvedal SFO", T.AFTER_SCHOOL)]),
+        (
+            "Elvedal skole",
+            T.SCHOOL,
+            E,
+            [
+                ("Småtrinnet", T.SCHOOL),
+                ("Mellomtrinnet", T.SCHOOL),
+                ("Elvedal SFO", T.AFTER_SCHOOL),
+            ],
+        ),
         ("Sundvik skole", T.SCHOOL, S, [("Sundvik SFO", T.AFTER_SCHOOL)]),
         ("Elvedal ungdomsskole", T.SCHOOL, E, []),
-        ("Solstua barnehage", T.KINDERGARTEN, E, [("Avdeling Blåbær", T.KINDERGARTEN), ("Avdeling Tyttebær", T.KINDERGARTEN)]),
+        (
+            "Solstua barnehage",
+            T.KINDERGARTEN,
+            E,
+            [("Avdeling Blåbær", T.KINDERGARTEN), ("Avdeling Tyttebær", T.KINDERGARTEN)],
+        ),
         ("Sundvik barnehage", T.KINDERGARTEN, S, []),
         ("Helsestasjonen", T.HEALTH_STATION, None, []),
     ],
     "Helse og omsorg": [
-        ("Elvedal sykehjem", T.NURSING_HOME, E, [("Avdeling 1 – langtid", T.NURSING_HOME), ("Avdeling 2 – skjermet", T.NURSING_HOME), ("Korttidsavdelingen", T.NURSING_HOME)]),
+        (
+            "Elvedal sykehjem",
+            T.NURSING_HOME,
+            E,
+            [
+                ("Avdeling 1 – langtid", T.NURSING_HOME),
+                ("Avdeling 2 – skjermet", T.NURSING_HOME),
+                ("Korttidsavdelingen", T.NURSING_HOME),
+            ],
+        ),
         ("Sundvik omsorgssenter", T.NURSING_HOME, S, [("Avdeling Fjordgløtt", T.NURSING_HOME)]),
-        ("Hjemmetjenesten", T.HOME_CARE, None, [("Hjemmetjenesten nord", T.HOME_CARE), ("Hjemmetjenesten sør", T.HOME_CARE)]),
+        (
+            "Hjemmetjenesten",
+            T.HOME_CARE,
+            None,
+            [("Hjemmetjenesten nord", T.HOME_CARE), ("Hjemmetjenesten sør", T.HOME_CARE)],
+        ),
         ("Bjørkheim bo- og tjenestested", T.SUPPORTED_HOUSING, S, []),
     ],
     "Stab": [
@@ -66,7 +182,10 @@ ELVEDAL_TREE = {
     ],
 }
 FJORDNES_TREE = {
-    "Oppvekst": [("Fjordnes skule", T.SCHOOL, None, []), ("Fjordnes barnehage", T.KINDERGARTEN, None, [])],
+    "Oppvekst": [
+        ("Fjordnes skule", T.SCHOOL, None, []),
+        ("Fjordnes barnehage", T.KINDERGARTEN, None, []),
+    ],
     "Helse og omsorg": [("Fjordnes sjukeheim", T.NURSING_HOME, None, [])],
 }
 
@@ -74,12 +193,33 @@ R = Membership.Role
 # email, name, unit, unit role, municipality role, superuser
 DEMO_LOGINS = [
     ("admin@demo.kommune.no", "Ada Admin", None, None, None, True),
-    ("hr@demo.kommune.no", "Hanne Rød", "HR og organisasjon", R.STAFF, MunicipalityRole.Role.HR_COORDINATOR, False),
+    (
+        "hr@demo.kommune.no",
+        "Hanne Rød",
+        "HR og organisasjon",
+        R.STAFF,
+        MunicipalityRole.Role.HR_COORDINATOR,
+        False,
+    ),
     ("leder@demo.kommune.no", "Ingrid Lie", "Avdeling 2 – skjermet", R.LEADER, None, False),
     ("ansatt@demo.kommune.no", "Ola Nordmann", "Avdeling 2 – skjermet", R.STAFF, None, False),
     ("vert@demo.kommune.no", "Vera Vik", "Avdeling Fjordgløtt", R.LEADER, None, False),
-    ("tillitsvalgt@demo.kommune.no", "Tore Tangen", "Avdeling 2 – skjermet", R.UNION_REP, None, False),
-    ("kommunalsjef@demo.kommune.no", "Kristin Sjøberg", None, None, MunicipalityRole.Role.SENIOR_LEADER, False),
+    (
+        "tillitsvalgt@demo.kommune.no",
+        "Tore Tangen",
+        "Avdeling 2 – skjermet",
+        R.UNION_REP,
+        None,
+        False,
+    ),
+    (
+        "kommunalsjef@demo.kommune.no",
+        "Kristin Sjøberg",
+        None,
+        None,
+        MunicipalityRole.Role.SENIOR_LEADER,
+        False,
+    ),
 ]
 DEMO_LOGIN_ROLES = {
     "admin@demo.kommune.no": "superuser",
@@ -106,8 +246,12 @@ HR_ADMIN_PERMISSIONS = {
 
 def hr_admin_group() -> Group:
     group, _ = Group.objects.get_or_create(name=HR_ADMIN_GROUP)
-    codenames = [f"{action}_{model}" for model, actions in HR_ADMIN_PERMISSIONS.items() for action in actions]
-    group.permissions.set(Permission.objects.filter(content_type__app_label="learning", codename__in=codenames))
+    codenames = [
+        f"{action}_{model}" for model, actions in HR_ADMIN_PERMISSIONS.items() for action in actions
+    ]
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="learning", codename__in=codenames)
+    )
     return group
 
 
@@ -123,21 +267,33 @@ def _build_tree(municipality: Municipality, tree: dict, units: dict[str, Unit]) 
     former = {f.name: f for f in municipality.former_municipalities.all()}
     for sector_name, enterprises in tree.items():
         sector, _ = Unit.objects.get_or_create(
-            municipality=municipality, parent=None, name=sector_name,
+            municipality=municipality,
+            parent=None,
+            name=sector_name,
             defaults={"level": Unit.Level.SECTOR, "unit_type": T.OTHER},
         )
         for name, unit_type, former_name, departments in enterprises:
             enterprise, _ = Unit.objects.get_or_create(
-                municipality=municipality, parent=sector, name=name,
-                defaults={"level": Unit.Level.ENTERPRISE, "unit_type": unit_type,
-                          "former_municipality": former.get(former_name)},
+                municipality=municipality,
+                parent=sector,
+                name=name,
+                defaults={
+                    "level": Unit.Level.ENTERPRISE,
+                    "unit_type": unit_type,
+                    "former_municipality": former.get(former_name),
+                },
             )
             units[name] = enterprise
             for department_name, department_type in departments:
                 units[department_name], _ = Unit.objects.get_or_create(
-                    municipality=municipality, parent=enterprise, name=department_name,
-                    defaults={"level": Unit.Level.DEPARTMENT, "unit_type": department_type,
-                              "former_municipality": former.get(former_name)},
+                    municipality=municipality,
+                    parent=enterprise,
+                    name=department_name,
+                    defaults={
+                        "level": Unit.Level.DEPARTMENT,
+                        "unit_type": department_type,
+                        "former_municipality": former.get(former_name),
+                    },
                 )
 
 
@@ -152,8 +308,13 @@ def _staffing(units: dict[str, Unit], per_unit: int) -> list[tuple[Unit, int]]:
     ]
 
 
-def _people(municipality: Municipality, staffing: list[tuple[Unit, int]], rng: random.Random,
-            domain: str, password: str) -> None:
+def _people(
+    municipality: Municipality,
+    staffing: list[tuple[Unit, int]],
+    rng: random.Random,
+    domain: str,
+    password: str,
+) -> None:
     """Generated people; index 0 in a unit leads it, 1 supports, 2 is union rep. Units that a
     demo login leads get no generated leader."""
     led_by_demo_login = {unit for _, _, unit, role, _, _ in DEMO_LOGINS if role == R.LEADER}
@@ -170,7 +331,11 @@ def _people(municipality: Municipality, staffing: list[tuple[Unit, int]], rng: r
             taken.add(local)
             user, _ = User.objects.get_or_create(
                 email=f"{local}@{domain}",
-                defaults={"full_name": f"{first} {last}", "municipality": municipality, "password": password},
+                defaults={
+                    "full_name": f"{first} {last}",
+                    "municipality": municipality,
+                    "password": password,
+                },
             )
             role = R.LEADER if index == 0 else R.SUPPORTER if index == 1 else R.STAFF
             if role == R.LEADER and unit.name in led_by_demo_login:
@@ -208,8 +373,13 @@ def seed_organisation() -> DemoOrganisation:
     for email, name, unit_name, unit_role, municipality_role, superuser in DEMO_LOGINS:
         user, _ = User.objects.get_or_create(
             email=email,
-            defaults={"full_name": name, "municipality": elvedal, "password": password,
-                      "is_superuser": superuser, "is_staff": superuser},
+            defaults={
+                "full_name": name,
+                "municipality": elvedal,
+                "password": password,
+                "is_superuser": superuser,
+                "is_staff": superuser,
+            },
         )
         if unit_name:
             unit = demo.units[unit_name]
@@ -217,7 +387,9 @@ def seed_organisation() -> DemoOrganisation:
             if unit_role != R.STAFF:
                 Membership.objects.get_or_create(user=user, unit=unit, role=R.STAFF)
         if municipality_role:
-            MunicipalityRole.objects.get_or_create(user=user, municipality=elvedal, role=municipality_role)
+            MunicipalityRole.objects.get_or_create(
+                user=user, municipality=elvedal, role=municipality_role
+            )
         if municipality_role == MunicipalityRole.Role.HR_COORDINATOR:
             user.is_staff = True
             user.save(update_fields=["is_staff"])

@@ -41,7 +41,9 @@ class QueuedPasswordResetForm(PasswordResetForm):
             user,
             subject_template=subject_template_name,
             body_template=email_template_name,
-            context={key: context[key] for key in ("domain", "site_name", "uid", "token", "protocol")},
+            context={
+                key: context[key] for key in ("domain", "site_name", "uid", "token", "protocol")
+            },
         )
 
 
@@ -54,7 +56,10 @@ class ProfileForm(forms.ModelForm):
 class UnitFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False)
     sector = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Unit.objects.none(), required=False, empty_label=_("All sectors")
+        label=_("Sector"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("All sectors"),
     )
     unit_type = forms.ChoiceField(label=_("Type"), required=False)
     former_municipality = forms.ChoiceField(label=_("Former municipality"), required=False)

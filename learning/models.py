@@ -14,7 +14,9 @@ from stdnum.no import orgnr
 def validate_organisation_number(value: str) -> None:
     if not orgnr.is_valid(value):
         raise ValidationError(
-            _("%(value)s is not a valid organisation number (nine digits with a valid check digit)."),
+            _(
+                "%(value)s is not a valid organisation number (nine digits with a valid check digit)."
+            ),
             params={"value": value},
         )
 
@@ -66,7 +68,9 @@ class FormerMunicipality(models.Model):
         verbose_name = _("former municipality")
         verbose_name_plural = _("former municipalities")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="unique_former_municipality")
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="unique_former_municipality"
+            )
         ]
 
     def __str__(self) -> str:
@@ -131,9 +135,7 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         constraints = [
-            models.UniqueConstraint(
-                fields=["parent", "name"], name="unique_unit_name_in_parent"
-            ),
+            models.UniqueConstraint(fields=["parent", "name"], name="unique_unit_name_in_parent"),
             models.UniqueConstraint(
                 fields=["municipality", "name"],
                 condition=models.Q(parent__isnull=True),
@@ -163,7 +165,10 @@ class Unit(models.Model):
                 errors["parent"] = self.WRONG_PARENT_MESSAGE[self.level]
             if self.parent.municipality_id != self.municipality_id:
                 errors["parent"] = _("The unit above must be in the same municipality.")
-        if self.former_municipality and self.former_municipality.municipality_id != self.municipality_id:
+        if (
+            self.former_municipality
+            and self.former_municipality.municipality_id != self.municipality_id
+        ):
             errors["former_municipality"] = _("Choose a former municipality of this municipality.")
         if errors:
             raise ValidationError(errors)
@@ -299,9 +304,7 @@ class Membership(models.Model):
             and self.user.municipality_id
             and self.user.municipality_id != self.unit.municipality_id
         ):
-            raise ValidationError(
-                {"unit": _("The unit must be in the person's own municipality.")}
-            )
+            raise ValidationError({"unit": _("The unit must be in the person's own municipality.")})
 
 
 class MunicipalityRole(models.Model):

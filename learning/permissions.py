@@ -66,6 +66,8 @@ class Access:
     municipality_roles: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def roles_in_unit(self, unit: Unit) -> frozenset[str]:
+        if not unit.is_active:
+            return frozenset()
         roles = set(self.unit_roles.get(unit.pk, ()))
         if unit.pk in self.led_unit_ids:
             roles.add(LEADER)

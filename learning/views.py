@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
-from django_htmx.http import HttpResponseClientRefresh
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from learning.forms import ProfileForm, UnitFilterForm
 from learning.models import Membership, Municipality, Unit
@@ -31,6 +33,16 @@ from learning.permissions import (
 )
 
 LEADERSHIP_ROLES = [Membership.Role.LEADER, Membership.Role.SUPPORTER]
+
+
+def render_page(request, template: str, context: dict, *, fragment: str):
+    """The full page, or only ``fragment`` for an htmx request (not for htmx's history
+    restore, which needs the whole page). Varies on HX-Request so caches keep them apart."""
+    if request.htmx and not request.htmx.history_restore_request:
+        template = f"{template}#{fragment}"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _units_with_leaders(unit_ids):
@@ -81,10 +93,8 @@ def unit_list(request):
         .annotate(member_count=Count("memberships__user", distinct=True))
         .order_by("municipality__name", "name")
     )
-    template = "learning/unit_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, {"form": form, "units": results, "active_nav": "units"})
+    context = {"form": form, "units": results, "active_nav": "units"}
+    return render_page(request, "learning/unit_list.html", context, fragment="results")
 
 
 @login_required
@@ -112,15 +122,14 @@ def unit_detail(request, pk: int):
 def profile(request):
     previous_language = request.user.preferred_language
     form = ProfileForm(request.POST or None, instance=request.user)
-    saved = False
     if request.method == "POST" and form.is_valid():
         user = form.save()
         language_changed = user.preferred_language != previous_language
         if request.htmx and not language_changed:
-            saved = True
-            form = ProfileForm(instance=user)
-            return render(request, "learning/profile.html#profile-form", {"form": form, "saved": saved})
-        messages.success(request, _("Your profile is saved."))
+            context = {"form": ProfileForm(instance=user), "saved": True}
+            return render(request, "learning/profile.html#profile-form", context)
+        with translation.override(user.preferred_language):
+            messages.success(request, _("Your profile is saved."))
         response = HttpResponseClientRefresh() if request.htmx else redirect("profile")
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
@@ -129,10 +138,8 @@ def profile(request):
             samesite="Lax",
         )
         return response
-    template = "learning/profile.html"
-    if request.htmx:
-        template += "#profile-form"
-    return render(request, template, {"form": form, "active_nav": "profile"})
+    context = {"form": form, "active_nav": "profile"}
+    return render_page(request, "learning/profile.html", context, fragment="profile-form")
 
 
 @require_POST
@@ -163,4 +170,6 @@ def healthz(request):
         except Exception as exc:  # noqa: BLE001
             checks["redis"] = f"error: {exc.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

@@ -64,6 +64,9 @@ class World:
     no_role: User
     superuser: User
 
+    def person(self, name: str) -> User:
+        return getattr(self, name)
+
 
 @pytest.fixture
 def world(db) -> World:
@@ -72,8 +75,8 @@ def world(db) -> World:
     sibling = UnitFactory(municipality=municipality, name="Avdeling 1", parent=unit.parent)
     other_unit = UnitFactory(name="Nabokommunens avdeling")
 
-    def member(role, in_unit=unit):
-        return MembershipFactory(unit=in_unit, role=role).user
+    def member(role, name, in_unit=unit):
+        return MembershipFactory(unit=in_unit, role=role, user__full_name=name).user
 
     enterprise_leader = UserFactory(municipality=municipality, full_name="Virksomhets Leder")
     Membership.objects.create(user=enterprise_leader, unit=unit.parent, role=Membership.Role.LEADER)
@@ -81,19 +84,27 @@ def world(db) -> World:
         unit=unit,
         sibling=sibling,
         other_unit=other_unit,
-        staff=member(Membership.Role.STAFF),
-        leader=member(Membership.Role.LEADER),
+        staff=member(Membership.Role.STAFF, "Stine Ansatt"),
+        leader=member(Membership.Role.LEADER, "Lars Avdelingsleder"),
         enterprise_leader=enterprise_leader,
-        supporter=member(Membership.Role.SUPPORTER),
-        union_rep=member(Membership.Role.UNION_REP),
-        safety_rep=member(Membership.Role.SAFETY_REP),
-        hr=MunicipalityRoleFactory(municipality=municipality).user,
-        senior=MunicipalityRoleFactory(
-            municipality=municipality, role=MunicipalityRole.Role.SENIOR_LEADER
+        supporter=member(Membership.Role.SUPPORTER, "Siv Støtte"),
+        union_rep=member(Membership.Role.UNION_REP, "Tor Tillitsvalgt"),
+        safety_rep=member(Membership.Role.SAFETY_REP, "Vera Verneombud"),
+        hr=MunicipalityRoleFactory(
+            municipality=municipality, user__full_name="Hanne Personal"
         ).user,
-        sibling_leader=member(Membership.Role.LEADER, sibling),
-        outsider_leader=member(Membership.Role.LEADER, other_unit),
-        outsider_hr=MunicipalityRoleFactory(municipality=other_unit.municipality).user,
-        no_role=UserFactory(municipality=municipality),
-        superuser=UserFactory(municipality=None, is_superuser=True, is_staff=True),
+        senior=MunicipalityRoleFactory(
+            municipality=municipality,
+            role=MunicipalityRole.Role.SENIOR_LEADER,
+            user__full_name="Kari Kommunalsjef",
+        ).user,
+        sibling_leader=member(Membership.Role.LEADER, "Sverre Naboleder", sibling),
+        outsider_leader=member(Membership.Role.LEADER, "Otto Utenbys", other_unit),
+        outsider_hr=MunicipalityRoleFactory(
+            municipality=other_unit.municipality, user__full_name="Olga Utenbys-HR"
+        ).user,
+        no_role=UserFactory(municipality=municipality, full_name="Nils Utenrolle"),
+        superuser=UserFactory(
+            municipality=None, is_superuser=True, is_staff=True, full_name="Super Bruker"
+        ),
     )

@@ -60,7 +60,9 @@ class MembershipFactory(DjangoModelFactory):
     class Meta:
         model = Membership
 
-    user = factory.SubFactory(UserFactory, municipality=factory.SelfAttribute("..unit.municipality"))
+    user = factory.SubFactory(
+        UserFactory, municipality=factory.SelfAttribute("..unit.municipality")
+    )
     unit = factory.SubFactory(UnitFactory)
     role = Membership.Role.STAFF
 

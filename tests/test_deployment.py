@@ -76,7 +76,9 @@ def test_app_environment_matches_settings_and_services(compose):
     assert urlparse(environment["REDIS_URL"]).hostname == "redis"
     assert environment["EMAIL_HOST"] == "mailpit" and environment["EMAIL_PORT"] == "1025"
     assert f"media:{environment['MEDIA_ROOT']}" in services["web"]["volumes"]
-    assert "${SECRET_KEY:?" in environment["SECRET_KEY"], "compose must refuse to start without SECRET_KEY"
+    assert "${SECRET_KEY:?" in environment["SECRET_KEY"], (
+        "compose must refuse to start without SECRET_KEY"
+    )
 
 
 def test_env_example_lists_exactly_what_the_settings_read():

@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help="Run even with DEBUG off (never on a real installation)."
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (never on a real installation).",
         )
 
     def handle(self, *args, force: bool = False, **options):
@@ -23,7 +25,9 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             demo = seed_organisation()
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {demo.elvedal} and {demo.fjordnes}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready: {demo.elvedal} and {demo.fjordnes}.")
+        )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for email, role in DEMO_LOGIN_ROLES.items():
             self.stdout.write(f"  {email:<32} {role}")
