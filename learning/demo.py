@@ -263,37 +263,32 @@ class DemoOrganisation:
     logins: dict[str, User] = field(default_factory=dict)
 
 
+def _unit(municipality, parent, name, level, unit_type, former=None) -> Unit:
+    unit, _ = Unit.objects.get_or_create(
+        municipality=municipality,
+        parent=parent,
+        name=name,
+        defaults={"level": level, "unit_type": unit_type, "former_municipality": former},
+    )
+    return unit
+
+
 def _build_tree(municipality: Municipality, tree: dict, units: dict[str, Unit]) -> None:
     former = {f.name: f for f in municipality.former_municipalities.all()}
     for sector_name, enterprises in tree.items():
-        sector, _ = Unit.objects.get_or_create(
-            municipality=municipality,
-            parent=None,
-            name=sector_name,
-            defaults={"level": Unit.Level.SECTOR, "unit_type": T.OTHER},
-        )
+        sector = _unit(municipality, None, sector_name, Unit.Level.SECTOR, T.OTHER)
         for name, unit_type, former_name, departments in enterprises:
-            enterprise, _ = Unit.objects.get_or_create(
-                municipality=municipality,
-                parent=sector,
-                name=name,
-                defaults={
-                    "level": Unit.Level.ENTERPRISE,
-                    "unit_type": unit_type,
-                    "former_municipality": former.get(former_name),
-                },
-            )
+            tag = former.get(former_name)
+            enterprise = _unit(municipality, sector, name, Unit.Level.ENTERPRISE, unit_type, tag)
             units[name] = enterprise
             for department_name, department_type in departments:
-                units[department_name], _ = Unit.objects.get_or_create(
-                    municipality=municipality,
-                    parent=enterprise,
-                    name=department_name,
-                    defaults={
-                        "level": Unit.Level.DEPARTMENT,
-                        "unit_type": department_type,
-                        "former_municipality": former.get(former_name),
-                    },
+                units[department_name] = _unit(
+                    municipality,
+                    enterprise,
+                    department_name,
+                    Unit.Level.DEPARTMENT,
+                    department_type,
+                    tag,
                 )
 
 

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from learning.forms import ProfileForm, UnitFilterForm
-from learning.models import Membership, Municipality, Unit
+from learning.models import Membership, Municipality, Unit, User
 from learning.permissions import (
     HR,
     LEADER,
@@ -56,10 +57,22 @@ def _units_with_leaders(unit_ids):
     )
 
 
+def _count_per_municipality(queryset):
+    """A subquery counting rows of ``queryset`` for each municipality (no join fan-out)."""
+    counts = (
+        queryset.filter(municipality=OuterRef("pk"))
+        .order_by()
+        .values("municipality")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
 def _municipality_overview(municipality_ids):
     return Municipality.objects.filter(pk__in=municipality_ids).annotate(
-        unit_count=Count("units", filter=Q(units__is_active=True), distinct=True),
-        people_count=Count("people", filter=Q(people__is_active=True), distinct=True),
+        unit_count=_count_per_municipality(Unit.objects.filter(is_active=True)),
+        people_count=_count_per_municipality(User.objects.filter(is_active=True)),
     )
 
 
