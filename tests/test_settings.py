@@ -251,3 +251,20 @@ def test_env_str_and_recorded_variables(monkeypatch):
     assert {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"} <= (
         config_env.VARIABLES
     )
+
+
+def test_manage_py_explains_unsafe_configuration_plainly():
+    """Without a SECRET_KEY, manage.py says what is wrong instead of a Django traceback."""
+    environment = {k: v for k, v in os.environ.items() if k not in REMOVED}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "SECRET_KEY must be set" in result.stderr
+    assert "DEBUG=1" in result.stderr
+    assert "Traceback" not in result.stderr
