@@ -24,109 +24,21 @@ from learning.models import (
 DEMO_PASSWORD = "demo"
 
 FIRST_NAMES = [
-    "Anne",
-    "Inger",
-    "Kari",
-    "Marit",
-    "Ingrid",
-    "Liv",
-    "Eva",
-    "Berit",
-    "Astrid",
-    "Bjørg",
-    "Hilde",
-    "Nina",
-    "Randi",
-    "Solveig",
-    "Silje",
-    "Ida",
-    "Nora",
-    "Emma",
-    "Sara",
-    "Thea",
-    "Jan",
-    "Per",
-    "Bjørn",
-    "Ole",
-    "Lars",
-    "Kjell",
-    "Knut",
-    "Arne",
-    "Svein",
-    "Hans",
-    "Geir",
-    "Tor",
-    "Morten",
-    "Terje",
-    "Odd",
-    "Jon",
-    "Erik",
-    "Anders",
-    "Magnus",
-    "Jonas",
-    "Sigrid",
-    "Ragnhild",
-    "Tone",
-    "Turid",
-    "Grete",
-    "Camilla",
-    "Marius",
-    "Henrik",
-    "Even",
-    "Sindre",
-]
+    "Anne", "Inger", "Kari", "Marit", "Ingrid", "Liv", "Eva", "Berit", "Astrid", "Bjørg",
+    "Hilde", "Nina", "Randi", "Solveig", "Silje", "Ida", "Nora", "Emma", "Sara", "Thea", "Jan",
+    "Per", "Bjørn", "Ole", "Lars", "Kjell", "Knut", "Arne", "Svein", "Hans", "Geir", "Tor",
+    "Morten", "Terje", "Odd", "Jon", "Erik", "Anders", "Magnus", "Jonas", "Sigrid", "Ragnhild",
+    "Tone", "Turid", "Grete", "Camilla", "Marius", "Henrik", "Even", "Sindre",
+]  # fmt: skip
 LAST_NAMES = [
-    "Hansen",
-    "Johansen",
-    "Olsen",
-    "Larsen",
-    "Andersen",
-    "Pedersen",
-    "Nilsen",
-    "Kristiansen",
-    "Jensen",
-    "Karlsen",
-    "Johnsen",
-    "Pettersen",
-    "Eriksen",
-    "Berg",
-    "Haugen",
-    "Hagen",
-    "Johannessen",
-    "Andreassen",
-    "Jacobsen",
-    "Dahl",
-    "Jørgensen",
-    "Halvorsen",
-    "Henriksen",
-    "Lund",
-    "Sørensen",
-    "Jakobsen",
-    "Moen",
-    "Gundersen",
-    "Iversen",
-    "Strand",
-    "Solberg",
-    "Svendsen",
-    "Eide",
-    "Knutsen",
-    "Martinsen",
-    "Paulsen",
-    "Bakken",
-    "Kristoffersen",
-    "Mathisen",
-    "Lie",
-    "Amundsen",
-    "Nguyen",
-    "Rasmussen",
-    "Ali",
-    "Lunde",
-    "Solheim",
-    "Berntsen",
-    "Moe",
-    "Kowalski",
-    "Ahmed",
-]
+    "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
+    "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen",
+    "Johannessen", "Andreassen", "Jacobsen", "Dahl", "Jørgensen", "Halvorsen", "Henriksen",
+    "Lund", "Sørensen", "Jakobsen", "Moen", "Gundersen", "Iversen", "Strand", "Solberg",
+    "Svendsen", "Eide", "Knutsen", "Martinsen", "Paulsen", "Bakken", "Kristoffersen",
+    "Mathisen", "Lie", "Amundsen", "Nguyen", "Rasmussen", "Ali", "Lunde", "Solheim", "Berntsen",
+    "Moe", "Kowalski", "Ahmed",
+]  # fmt: skip
 
 T = Unit.UnitType
 E = "Elvedal"
@@ -190,46 +102,48 @@ FJORDNES_TREE = {
 }
 
 R = Membership.Role
-# email, name, unit, unit role, municipality role, superuser
+M = MunicipalityRole.Role
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    name: str
+    description: str
+    unit: str | None = None
+    unit_role: str | None = None
+    municipality_role: str | None = None
+    superuser: bool = False
+
+
+SKJERMET = "Avdeling 2 – skjermet"
 DEMO_LOGINS = [
-    ("admin@demo.kommune.no", "Ada Admin", None, None, None, True),
-    (
-        "hr@demo.kommune.no",
-        "Hanne Rød",
-        "HR og organisasjon",
-        R.STAFF,
-        MunicipalityRole.Role.HR_COORDINATOR,
-        False,
+    DemoLogin("admin@demo.kommune.no", "Ada Admin", "superuser", superuser=True),
+    DemoLogin(
+        "hr@demo.kommune.no", "Hanne Rød", "HR-koordinator",
+        unit="HR og organisasjon", unit_role=R.STAFF, municipality_role=M.HR_COORDINATOR,
     ),
-    ("leder@demo.kommune.no", "Ingrid Lie", "Avdeling 2 – skjermet", R.LEADER, None, False),
-    ("ansatt@demo.kommune.no", "Ola Nordmann", "Avdeling 2 – skjermet", R.STAFF, None, False),
-    ("vert@demo.kommune.no", "Vera Vik", "Avdeling Fjordgløtt", R.LEADER, None, False),
-    (
-        "tillitsvalgt@demo.kommune.no",
-        "Tore Tangen",
-        "Avdeling 2 – skjermet",
-        R.UNION_REP,
-        None,
-        False,
+    DemoLogin(
+        "leder@demo.kommune.no", "Ingrid Lie", f"avdelingsleder, {SKJERMET}, Elvedal sykehjem",
+        unit=SKJERMET, unit_role=R.LEADER,
     ),
-    (
-        "kommunalsjef@demo.kommune.no",
-        "Kristin Sjøberg",
-        None,
-        None,
-        MunicipalityRole.Role.SENIOR_LEADER,
-        False,
+    DemoLogin(
+        "ansatt@demo.kommune.no", "Ola Nordmann", f"ansatt, {SKJERMET}",
+        unit=SKJERMET, unit_role=R.STAFF,
     ),
-]
-DEMO_LOGIN_ROLES = {
-    "admin@demo.kommune.no": "superuser",
-    "hr@demo.kommune.no": "HR-koordinator",
-    "leder@demo.kommune.no": "avdelingsleder, Avdeling 2 – skjermet, Elvedal sykehjem",
-    "ansatt@demo.kommune.no": "ansatt, Avdeling 2 – skjermet",
-    "vert@demo.kommune.no": "leder, Avdeling Fjordgløtt, Sundvik omsorgssenter",
-    "tillitsvalgt@demo.kommune.no": "tillitsvalgt, Avdeling 2 – skjermet",
-    "kommunalsjef@demo.kommune.no": "kommunalsjef (lesetilgang)",
-}
+    DemoLogin(
+        "vert@demo.kommune.no", "Vera Vik", "leder, Avdeling Fjordgløtt, Sundvik omsorgssenter",
+        unit="Avdeling Fjordgløtt", unit_role=R.LEADER,
+    ),
+    DemoLogin(
+        "tillitsvalgt@demo.kommune.no", "Tore Tangen", f"tillitsvalgt, {SKJERMET}",
+        unit=SKJERMET, unit_role=R.UNION_REP,
+    ),
+    DemoLogin(
+        "kommunalsjef@demo.kommune.no", "Kristin Sjøberg", "kommunalsjef (lesetilgang)",
+        municipality_role=M.SENIOR_LEADER,
+    ),
+]  # fmt: skip
 
 
 # What HR coordinators may do in the admin site (scoped to their municipality there).
@@ -312,7 +226,7 @@ def _people(
 ) -> None:
     """Generated people; index 0 in a unit leads it, 1 supports, 2 is union rep. Units that a
     demo login leads get no generated leader."""
-    led_by_demo_login = {unit for _, _, unit, role, _, _ in DEMO_LOGINS if role == R.LEADER}
+    led_by_demo_login = {login.unit for login in DEMO_LOGINS if login.unit_role == R.LEADER}
     taken: set[str] = set()
     for unit, count in staffing:
         for index in range(count):
@@ -365,29 +279,26 @@ def seed_organisation() -> DemoOrganisation:
     demo.units.update({f"Fjordnes: {name}": unit for name, unit in fjordnes_units.items()})
 
     password = make_password(DEMO_PASSWORD)
-    for email, name, unit_name, unit_role, municipality_role, superuser in DEMO_LOGINS:
+    for login in DEMO_LOGINS:
         user, _ = User.objects.get_or_create(
-            email=email,
+            email=login.email,
             defaults={
-                "full_name": name,
+                "full_name": login.name,
                 "municipality": elvedal,
                 "password": password,
-                "is_superuser": superuser,
-                "is_staff": superuser,
+                "is_superuser": login.superuser,
+                "is_staff": login.superuser or login.municipality_role == M.HR_COORDINATOR,
             },
         )
-        if unit_name:
-            unit = demo.units[unit_name]
-            Membership.objects.get_or_create(user=user, unit=unit, role=unit_role)
-            if unit_role != R.STAFF:
-                Membership.objects.get_or_create(user=user, unit=unit, role=R.STAFF)
-        if municipality_role:
+        if login.unit:
+            unit = demo.units[login.unit]
+            for role in {login.unit_role, R.STAFF}:
+                Membership.objects.get_or_create(user=user, unit=unit, role=role)
+        if login.municipality_role:
             MunicipalityRole.objects.get_or_create(
-                user=user, municipality=elvedal, role=municipality_role
+                user=user, municipality=elvedal, role=login.municipality_role
             )
-        if municipality_role == MunicipalityRole.Role.HR_COORDINATOR:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+        if login.municipality_role == M.HR_COORDINATOR:
             user.groups.add(hr_admin_group())
-        demo.logins[email] = user
+        demo.logins[login.email] = user
     return demo

@@ -18,7 +18,7 @@ import yaml
 from django.conf import settings
 
 from config import env
-from learning.demo import DEMO_LOGIN_ROLES
+from learning.demo import DEMO_LOGINS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_SERVICES = {"migrate", "web", "worker", "beat"}
@@ -107,8 +107,8 @@ def test_readme_and_makefile_give_the_two_commands():
     assert "make run" in readme and "make test" in readme
     assert re.search(r"^run:", makefile, re.MULTILINE)
     assert re.search(r"^test:", makefile, re.MULTILINE)
-    for email in DEMO_LOGIN_ROLES:
-        assert email in readme
+    for login in DEMO_LOGINS:
+        assert login.email in readme
 
 
 def test_ci_runs_on_the_real_services():

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from learning.demo import DEMO_LOGIN_ROLES, DEMO_PASSWORD, seed_organisation
+from learning.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
 
 
 class Command(BaseCommand):
@@ -29,5 +29,5 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo data ready: {demo.elvedal} and {demo.fjordnes}.")
         )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
-        for email, role in DEMO_LOGIN_ROLES.items():
-            self.stdout.write(f"  {email:<32} {role}")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.email:<32} {login.description}")
