@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from learning.views import healthz
+from learning.views.organisation import healthz
 
 admin.site.site_header = _("Kollegalæring administration")
 admin.site.site_title = _("Kollegalæring")

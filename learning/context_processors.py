@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from learning.permissions import HR, LEADER, SENIOR, get_access
+from learning.permissions import HR, LEADER, SENIOR, SUPPORTER, get_access
 
 
 def navigation(request):
@@ -13,6 +13,8 @@ def navigation(request):
         return {"nav_items": []}
     access = get_access(user)
     items = [(reverse("home"), _("Start"), "home")]
+    if access.is_superuser or access.unit_ids_with(LEADER, SUPPORTER):
+        items.append((reverse("cycle_dashboard"), _("Cycles"), "cycles"))
     if (
         access.is_superuser
         or access.unit_ids_with(LEADER)

@@ -5,7 +5,20 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from learning.models import Unit, User
+from learning.models import (
+    Cycle,
+    Idea,
+    IntroductionMeeting,
+    LearningPoint,
+    Obstacle,
+    PersonalGoal,
+    Phase,
+    PhasePlan,
+    RepresentativeInvolvement,
+    Task,
+    Unit,
+    User,
+)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -90,3 +103,284 @@ class UnitFilterForm(forms.Form):
         if data["former_municipality"]:
             units = units.filter(former_municipality_id=data["former_municipality"])
         return units
+
+
+# The kollegalæring cycle
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["title", "owner", "start_date"]
+        widgets = {"start_date": DateInput()}
+        help_texts = {"title": _("A short name staff will recognise, such as “Good mealtimes”.")}
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = unit.leaders()
+        self.fields["owner"].empty_label = None
+        if self.instance.pk:
+            del self.fields["owner"]  # handed over with a reason, see OwnerForm
+
+
+class PhasePlanForm(forms.ModelForm):
+    class Meta:
+        model = PhasePlan
+        fields = ["due_date", "responsible"]
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, people, start_date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start_date = start_date
+        self.fields["responsible"].queryset = people
+        self.fields["responsible"].empty_label = _("No one yet")
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due and self.start_date and due < self.start_date:
+            raise forms.ValidationError(
+                _("The target date cannot be before the cycle starts (%(start)s)."),
+                params={"start": self.start_date.strftime("%d.%m.%Y")},
+            )
+        return due
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReopenForm(ReasonForm):
+    phase = forms.TypedChoiceField(label=_("Phase to reopen"), coerce=int, choices=Phase.choices)
+
+    field_order = ["phase", "reason"]
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        last = (
+            Phase.EVALUATION + 1 if cycle.status == Cycle.Status.COMPLETED else cycle.current_phase
+        )
+        self.fields["phase"].choices = [(p.value, p.label) for p in Phase if p < last]
+        self.fields["reason"].required = True
+
+
+class StatusForm(ReasonForm):
+    status = forms.ChoiceField(
+        choices=[
+            (Cycle.Status.PAUSED, _("Pause")),
+            (Cycle.Status.ACTIVE, _("Resume")),
+            (Cycle.Status.ENDED, _("End early")),
+        ]
+    )
+
+
+class OwnerForm(ReasonForm):
+    owner = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
+
+    field_order = ["owner", "reason"]
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = cycle.unit.leaders().exclude(pk=cycle.owner_id)
+
+
+class StatementForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["what", "why", "how", "plan_links"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class ParticipationForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["participation_decided_on", "participation_how", "supporters", "group_agreement"]
+        widgets = {
+            "participation_decided_on": DateInput(),
+            "participation_how": forms.Textarea(attrs={"rows": 3}),
+            "supporters": forms.CheckboxSelectMultiple(),
+            "group_agreement": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supporters"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("participation_decided_on")) != bool(
+            (data.get("participation_how") or "").strip()
+        ):
+            raise forms.ValidationError(
+                _("Give both the date of the decision and how staff were involved.")
+            )
+        return data
+
+
+class IntroductionMeetingForm(forms.ModelForm):
+    class Meta:
+        model = IntroductionMeeting
+        fields = ["held_on", "attendees", "other_attendees", "note"]
+        widgets = {
+            "held_on": DateInput(),
+            "attendees": forms.CheckboxSelectMultiple(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("attendees") and not data.get("other_attendees"):
+            raise forms.ValidationError(_("Say who attended the meeting."))
+        return data
+
+
+class RepresentativeForm(forms.ModelForm):
+    class Meta:
+        model = RepresentativeInvolvement
+        fields = ["name", "role", "involved_on", "comment"]
+        widgets = {"involved_on": DateInput(), "comment": forms.Textarea(attrs={"rows": 2})}
+
+
+class IdeaForm(forms.ModelForm):
+    class Meta:
+        model = Idea
+        fields = [
+            "text",
+            "category",
+            "source",
+            "deviation_category",
+            "deviation_count",
+            "deviation_period",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
+        help_texts = {
+            "text": _("What could the unit learn or do better? A sentence or two is enough."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Not sure")), *Idea.Category.choices]
+
+
+class IdeaAnswerForm(forms.ModelForm):
+    class Meta:
+        model = Idea
+        fields = ["response", "reply"]
+        widgets = {
+            "response": forms.RadioSelect(),
+            "reply": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response"].required = True
+        self.fields["response"].choices = Idea.Response.choices
+
+
+class NeedForm(forms.Form):
+    idea = forms.ModelChoiceField(
+        label=_("Take the need from an idea"),
+        queryset=Idea.objects.none(),
+        required=False,
+        empty_label=_("None, I write it below"),
+    )
+    learning_need = forms.CharField(
+        label=_("The unit's learning need"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Leave empty to use the text of the chosen idea."),
+    )
+    learning_need_source = forms.ChoiceField(
+        label=_("Source of the need"), choices=Cycle.NeedSource.choices
+    )
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idea"].queryset = cycle.ideas.all()
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("learning_need") or "").strip():
+            if data.get("idea"):
+                data["learning_need"] = data["idea"].text
+            else:
+                raise forms.ValidationError(_("Write the learning need or choose an idea."))
+        return data
+
+
+class FocusQuestionForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["focus_question"]
+        widgets = {"focus_question": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "focus_question": _(
+                "The question the unit wants answered by observing, such as “How do they make "
+                "mealtimes calm?”"
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_question"].required = True
+        self.fields["focus_question"].error_messages["required"] = _(
+            "Write the focus question before saving."
+        )
+
+    def clean_focus_question(self):
+        return self.cleaned_data["focus_question"].strip()
+
+
+class LearningPointForm(forms.ModelForm):
+    class Meta:
+        model = LearningPoint
+        fields = ["title", "observe", "learn", "train"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2}) for name in ["observe", "learn", "train"]
+        }
+
+
+class PersonalGoalForm(forms.ModelForm):
+    class Meta:
+        model = PersonalGoal
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2, "maxlength": 1000})}
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["description", "phase", "responsible", "start_date", "due_date", "status"]
+        widgets = {"start_date": DateInput(), "due_date": DateInput()}
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = people
+        self.fields["responsible"].empty_label = _("No one yet")
+
+
+class ObstacleForm(forms.ModelForm):
+    class Meta:
+        model = Obstacle
+        fields = ["description", "occurred_on", "action_taken"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "occurred_on": DateInput(),
+            "action_taken": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -268,7 +268,7 @@ def advance(cycle: Cycle, *, actor: User, reason: str = "") -> CycleEvent:
 
 @transaction.atomic
 def reopen(cycle: Cycle, *, phase: int, actor: User, reason: str) -> CycleEvent:
-    """Go back to an earlier phase. Reopening a completed cycle makes it active again."""
+    """Go back to an earlier phase. A paused or completed cycle becomes active again."""
     cycle = _locked(cycle)
     errors = {}
     if cycle.status == Cycle.Status.ENDED:
@@ -332,10 +332,8 @@ def change_status(cycle: Cycle, *, status: str, actor: User, reason: str = "") -
 @transaction.atomic
 def change_owner(cycle: Cycle, *, new_owner: User, actor: User, reason: str = "") -> CycleEvent:
     """Hand the cycle to another leader of the unit; the handover is kept in the timeline."""
-    from learning.permissions import has_perm
-
     cycle = _locked(cycle)
-    if not has_perm(new_owner, "unit.manage", cycle.unit):
+    if not cycle.unit.leaders().filter(pk=new_owner.pk).exists():
         raise ValidationError({"owner": _("The new owner must be a leader of the unit.")})
     previous = cycle.owner
     cycle.owner = new_owner
@@ -353,6 +351,8 @@ def change_owner(cycle: Cycle, *, new_owner: User, actor: User, reason: str = ""
 @transaction.atomic
 def choose_need(cycle: Cycle, *, text: str, source: str, idea: Idea | None, actor: User) -> None:
     """Set the unit's learning need. A changed need asks staff again whether they agree."""
+    if idea is not None and idea.cycle_id != cycle.pk:
+        raise ValueError("The idea belongs to another cycle.")
     cycle = _locked(cycle)
     changed = cycle.learning_need.strip() != text.strip()
     cycle.learning_need = text.strip()

@@ -3,15 +3,78 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from learning import views
 from learning.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from learning.views import cycles, organisation, phase_work, plan
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("units/", views.unit_list, name="unit_list"),
-    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
-    path("profile/", views.profile, name="profile"),
-    path("language/", views.set_language, name="set_language"),
+    path("", organisation.home, name="home"),
+    path("units/", organisation.unit_list, name="unit_list"),
+    path("units/<int:pk>/", organisation.unit_detail, name="unit_detail"),
+    path("profile/", organisation.profile, name="profile"),
+    path("language/", organisation.set_language, name="set_language"),
+    # The cycle
+    path("cycles/", cycles.dashboard, name="cycle_dashboard"),
+    path("units/<int:unit_pk>/cycles/new/", cycles.cycle_start, name="cycle_start"),
+    path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/settings/", cycles.cycle_settings, name="cycle_settings"),
+    path("cycles/<int:pk>/advance/", cycles.cycle_advance, name="cycle_advance"),
+    path("cycles/<int:pk>/reopen/", cycles.cycle_reopen, name="cycle_reopen"),
+    path("cycles/<int:pk>/status/", cycles.cycle_status, name="cycle_status"),
+    path("cycles/<int:pk>/owner/", cycles.cycle_owner, name="cycle_owner"),
+    path("cycles/<int:pk>/ideas/new/", cycles.idea_create, name="idea_create"),
+    path("ideas/<int:pk>/vote/", cycles.idea_vote, name="idea_vote"),
+    path("cycles/<int:pk>/agreement/", cycles.need_agreement, name="need_agreement"),
+    path(
+        "cycles/<int:pk>/learning-points/<int:point_pk>/goals/",
+        cycles.goal_create,
+        name="goal_create",
+    ),
+    path("cycles/<int:pk>/goals/<int:goal_pk>/delete/", cycles.goal_delete, name="goal_delete"),
+    # The work of each phase
+    path("cycles/<int:pk>/phases/<int:phase>/", phase_work.phase_detail, name="phase_detail"),
+    path("cycles/<int:pk>/statement/", phase_work.statement, name="statement"),
+    path("cycles/<int:pk>/participation/", phase_work.participation, name="participation"),
+    path("cycles/<int:pk>/meetings/", phase_work.meeting_create, name="meeting_create"),
+    path(
+        "cycles/<int:pk>/meetings/<int:meeting_pk>/delete/",
+        phase_work.meeting_delete,
+        name="meeting_delete",
+    ),
+    path(
+        "cycles/<int:pk>/representatives/",
+        phase_work.representative_create,
+        name="representative_create",
+    ),
+    path(
+        "cycles/<int:pk>/representatives/<int:involvement_pk>/delete/",
+        phase_work.representative_delete,
+        name="representative_delete",
+    ),
+    path("ideas/<int:pk>/answer/", phase_work.idea_answer, name="idea_answer"),
+    path("cycles/<int:pk>/need/", phase_work.need_choose, name="need_choose"),
+    path("cycles/<int:pk>/focus-question/", phase_work.focus_question, name="focus_question"),
+    path(
+        "cycles/<int:pk>/learning-points/",
+        phase_work.learning_point_create,
+        name="learning_point_create",
+    ),
+    path(
+        "cycles/<int:pk>/learning-points/<int:point_pk>/edit/",
+        phase_work.learning_point_edit,
+        name="learning_point_edit",
+    ),
+    path(
+        "cycles/<int:pk>/learning-points/<int:point_pk>/delete/",
+        phase_work.learning_point_delete,
+        name="learning_point_delete",
+    ),
+    # The implementation plan
+    path("cycles/<int:pk>/plan/", plan.plan, name="plan"),
+    path("cycles/<int:pk>/tasks/", plan.task_create, name="task_create"),
+    path("tasks/<int:pk>/", plan.task_item, name="task_item"),
+    path("tasks/<int:pk>/edit/", plan.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/status/", plan.task_status, name="task_status"),
+    path("cycles/<int:pk>/obstacles/", plan.obstacle_create, name="obstacle_create"),
     path(
         "login/",
         auth_views.LoginView.as_view(

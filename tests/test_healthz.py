@@ -32,7 +32,7 @@ def test_database_failure_gives_503(client, settings):
     settings.REDIS_URL = ""
     broken = mock.MagicMock()
     broken.cursor.side_effect = OperationalError("connection refused")
-    with mock.patch("learning.views.connection", broken):
+    with mock.patch("learning.views.organisation.connection", broken):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     body = response.json()

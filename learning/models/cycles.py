@@ -7,6 +7,8 @@ cycle (start, advance, override, reopen, pause, ...), live in
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -18,12 +20,14 @@ from stdnum.no import fodselsnummer
 
 from learning.models.organisation import Unit
 
+# Eleven digits, optionally written as six and five with a space, dot or hyphen between.
+NATIONAL_ID_PATTERN = re.compile(r"(?<!\d)(\d{6})[ .\-]?(\d{5})(?!\d)")
+
 
 def validate_no_national_id(value: str) -> None:
     """Refuse text holding a Norwegian national identity number (fødselsnummer)."""
-    for word in value.replace(".", " ").replace(",", " ").split():
-        digits = "".join(ch for ch in word if ch.isdigit())
-        if len(digits) == 11 and fodselsnummer.is_valid(digits):
+    for match in NATIONAL_ID_PATTERN.finditer(value):
+        if fodselsnummer.is_valid(match.group(1) + match.group(2)):
             raise ValidationError(
                 _(
                     "Remove the national identity number. Do not write personal data "

@@ -152,6 +152,32 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def ancestor_ids(self) -> list[int]:
+        parent = self.parent
+        return [pk for pk in (self.parent_id, parent.parent_id if parent else None) if pk]
+
+    def people(self):
+        """Everyone with a role in the unit, and the leaders above it (who lead it too)."""
+        return (
+            User.objects.filter(is_active=True)
+            .filter(
+                models.Q(memberships__unit=self)
+                | models.Q(
+                    memberships__unit__in=self.ancestor_ids(),
+                    memberships__role=Membership.Role.LEADER,
+                )
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+
+    def leaders(self):
+        """The people who lead the unit: its own leaders and the leaders above it."""
+        return self.people().filter(
+            memberships__role=Membership.Role.LEADER,
+            memberships__unit__in=[self.pk, *self.ancestor_ids()],
+        )
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         expected_parent_level = self.PARENT_LEVEL.get(self.level)

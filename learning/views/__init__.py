@@ -1,0 +1,1 @@
+"""Views, one module per area: organisation, cycles, phase work, the implementation plan."""

@@ -1,0 +1,325 @@
+"""The work of each phase, for the leader and supporters: one page per phase, made of
+sections that save inline with htmx (and as plain forms without JavaScript)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from learning import phases
+from learning.forms import (
+    FocusQuestionForm,
+    IdeaAnswerForm,
+    IntroductionMeetingForm,
+    LearningPointForm,
+    NeedForm,
+    ParticipationForm,
+    RepresentativeForm,
+    StatementForm,
+)
+from learning.htmx import is_fragment_request
+from learning.models import Cycle, Idea, IntroductionMeeting, Phase, RepresentativeInvolvement
+from learning.permissions import authorize, has_perm
+from learning.views.cycles import (
+    _idea_item,
+    ideas_with_votes,
+    load_cycle,
+    tracker_context,
+    with_answer_forms,
+)
+
+PHASE_TEMPLATE = "learning/cycles/phase.html"
+
+
+def _phase_context(request, cycle: Cycle, phase: int, forms: dict) -> dict:  # noqa: C901
+    """Everything the page for ``phase`` shows; ``forms`` replaces blank forms (bound forms
+    with errors, so nothing typed is lost)."""
+    context = tracker_context(cycle)
+    context.update(
+        phase=context["progress"][phase - 1],
+        tasks=cycle.tasks.filter(phase=phase).select_related("responsible"),
+        can_manage=has_perm(request.user, "unit.manage", cycle),
+        active_nav="cycles",
+    )
+    people = cycle.unit.people()
+    if phase == Phase.ANCHORING:
+        context.update(
+            statement_form=StatementForm(instance=cycle),
+            participation_form=ParticipationForm(instance=cycle, people=people),
+            meeting_form=IntroductionMeetingForm(people=people),
+            representative_form=RepresentativeForm(),
+            supporters=cycle.supporters.all(),
+            meetings=cycle.introduction_meetings.prefetch_related("attendees"),
+            representatives=cycle.representative_involvements.all(),
+        )
+    elif phase == Phase.NEEDS:
+        context.update(
+            ideas=with_answer_forms(
+                ideas_with_votes(request.user).filter(cycle=cycle), forms.pop("answer_errors", {})
+            ),
+            need_form=NeedForm(
+                cycle=cycle,
+                initial={
+                    "idea": cycle.learning_need_idea_id,
+                    "learning_need": cycle.learning_need,
+                    "learning_need_source": cycle.learning_need_source,
+                },
+            ),
+            agreements=cycle.need_agreements.aggregate(
+                agree=Count("pk", filter=Q(agrees=True)),
+                disagree=Count("pk", filter=Q(agrees=False)),
+            ),
+            can_contribute=True,
+            can_participate=True,
+        )
+    elif phase == Phase.LEARNING_POINTS:
+        context.update(
+            focus_form=FocusQuestionForm(instance=cycle),
+            point_form=LearningPointForm(),
+            learning_points=cycle.learning_points.annotate(goal_count=Count("personal_goals")),
+        )
+    context.update(forms)
+    return context
+
+
+def _load(request, pk: int, phase: int, action: str = "unit.contribute") -> Cycle:
+    if phase not in Phase.values:
+        raise Http404
+    return load_cycle(request, pk, action)
+
+
+@login_required
+@require_GET
+def phase_detail(request, pk: int, phase: int):
+    cycle = _load(request, pk, phase)
+    return render(request, PHASE_TEMPLATE, _phase_context(request, cycle, phase, {}))
+
+
+def _section_response(request, cycle_pk: int, phase: int, section: str, forms=None, status=200):
+    """After a save or a failed save: the section (and the refreshed checklist) for htmx,
+    the whole page otherwise. The cycle is read again so the checklist is current."""
+    cycle = load_cycle(request, cycle_pk, "unit.contribute")
+    context = _phase_context(request, cycle, phase, forms or {})
+    if is_fragment_request(request):
+        html = render_to_string(f"{PHASE_TEMPLATE}#{section}", context, request)
+        html += render_to_string(
+            f"{PHASE_TEMPLATE}#requirements", {**context, "oob": True}, request
+        )
+        response = HttpResponse(html, status=status)
+    else:
+        response = render(request, PHASE_TEMPLATE, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _saved(request, cycle: Cycle, phase: int, section: str, message: str):
+    if is_fragment_request(request):
+        return _section_response(request, cycle.pk, phase, section, {"saved": section})
+    messages.success(request, message)
+    return redirect(reverse("phase_detail", args=[cycle.pk, phase]) + f"#{section}")
+
+
+def _invalid(request, cycle: Cycle, phase: int, section: str, form_name: str, form):
+    return _section_response(request, cycle.pk, phase, section, {form_name: form}, status=422)
+
+
+# Phase 1: anchoring
+
+
+@login_required
+@require_POST
+def statement(request, pk: int):
+    cycle = _load(request, pk, Phase.ANCHORING)
+    form = StatementForm(request.POST, instance=cycle)
+    if not form.is_valid():
+        return _invalid(request, cycle, Phase.ANCHORING, "statement", "statement_form", form)
+    form.save()
+    return _saved(
+        request, cycle, Phase.ANCHORING, "statement", _("The what, why and how are saved.")
+    )
+
+
+@login_required
+@require_POST
+def participation(request, pk: int):
+    cycle = _load(request, pk, Phase.ANCHORING)
+    form = ParticipationForm(request.POST, instance=cycle, people=cycle.unit.people())
+    if not form.is_valid():
+        return _invalid(
+            request, cycle, Phase.ANCHORING, "participation", "participation_form", form
+        )
+    form.save()
+    return _saved(
+        request, cycle, Phase.ANCHORING, "participation", _("The participation decision is saved.")
+    )
+
+
+@login_required
+@require_POST
+def meeting_create(request, pk: int):
+    cycle = _load(request, pk, Phase.ANCHORING)
+    form = IntroductionMeetingForm(request.POST, people=cycle.unit.people())
+    if not form.is_valid():
+        return _invalid(request, cycle, Phase.ANCHORING, "meetings", "meeting_form", form)
+    meeting = form.save(commit=False)
+    meeting.cycle = cycle
+    meeting.save()
+    form.save_m2m()
+    return _saved(request, cycle, Phase.ANCHORING, "meetings", _("The meeting is recorded."))
+
+
+@login_required
+@require_POST
+def meeting_delete(request, pk: int, meeting_pk: int):
+    cycle = _load(request, pk, Phase.ANCHORING)
+    get_object_or_404(IntroductionMeeting, pk=meeting_pk, cycle=cycle).delete()
+    return _saved(request, cycle, Phase.ANCHORING, "meetings", _("The meeting is deleted."))
+
+
+@login_required
+@require_POST
+def representative_create(request, pk: int):
+    cycle = _load(request, pk, Phase.ANCHORING)
+    form = RepresentativeForm(request.POST)
+    if not form.is_valid():
+        return _invalid(
+            request, cycle, Phase.ANCHORING, "representatives", "representative_form", form
+        )
+    involvement = form.save(commit=False)
+    involvement.cycle = cycle
+    involvement.save()
+    return _saved(
+        request, cycle, Phase.ANCHORING, "representatives", _("The involvement is recorded.")
+    )
+
+
+@login_required
+@require_POST
+def representative_delete(request, pk: int, involvement_pk: int):
+    cycle = _load(request, pk, Phase.ANCHORING)
+    get_object_or_404(RepresentativeInvolvement, pk=involvement_pk, cycle=cycle).delete()
+    return _saved(
+        request, cycle, Phase.ANCHORING, "representatives", _("The involvement is deleted.")
+    )
+
+
+# Phase 2: ideas and the learning need
+
+
+@login_required
+@require_POST
+def idea_answer(request, pk: int):
+    """The leader's answer to an idea, which its author sees on their cycle page."""
+    idea = get_object_or_404(Idea.objects.select_related("cycle__unit"), pk=pk)
+    authorize(request.user, "unit.contribute", idea)
+    form = IdeaAnswerForm(request.POST, instance=idea)
+    if form.is_valid():
+        answered = form.save(commit=False)
+        answered.responded_by = request.user
+        answered.responded_at = timezone.now()
+        answered.save()
+        if is_fragment_request(request):
+            response = _idea_item(request, idea.pk)
+            response["HX-Trigger"] = "cycle-changed"
+            return response
+        messages.success(
+            request, _("Your answer is saved. The person who raised the idea sees it.")
+        )
+        next_url = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            return redirect(next_url)
+        return redirect("phase_detail", idea.cycle_id, Phase.NEEDS)
+    if is_fragment_request(request):
+        return _idea_item(request, idea.pk, status=422, answer_form=form)
+    return _section_response(
+        request, idea.cycle_id, Phase.NEEDS, "ideas", {"answer_errors": {idea.pk: form}}, 422
+    )
+
+
+@login_required
+@require_POST
+def need_choose(request, pk: int):
+    cycle = _load(request, pk, Phase.NEEDS, "unit.manage")
+    form = NeedForm(request.POST, cycle=cycle)
+    if not form.is_valid():
+        return _invalid(request, cycle, Phase.NEEDS, "need", "need_form", form)
+    phases.choose_need(
+        cycle,
+        text=form.cleaned_data["learning_need"],
+        source=form.cleaned_data["learning_need_source"],
+        idea=form.cleaned_data["idea"],
+        actor=request.user,
+    )
+    return _saved(request, cycle, Phase.NEEDS, "need", _("The learning need is chosen."))
+
+
+# Phase 3: focus question and learning points
+
+
+@login_required
+@require_POST
+def focus_question(request, pk: int):
+    cycle = _load(request, pk, Phase.LEARNING_POINTS)
+    form = FocusQuestionForm(request.POST, instance=cycle)
+    if not form.is_valid():
+        return _invalid(request, cycle, Phase.LEARNING_POINTS, "focus", "focus_form", form)
+    form.save()
+    return _saved(request, cycle, Phase.LEARNING_POINTS, "focus", _("The focus question is saved."))
+
+
+@login_required
+@require_POST
+def learning_point_create(request, pk: int):
+    cycle = _load(request, pk, Phase.LEARNING_POINTS)
+    form = LearningPointForm(request.POST)
+    if not form.is_valid():
+        return _invalid(
+            request, cycle, Phase.LEARNING_POINTS, "learning-points", "point_form", form
+        )
+    point = form.save(commit=False)
+    point.cycle = cycle
+    point.save()
+    return _saved(
+        request, cycle, Phase.LEARNING_POINTS, "learning-points", _("The learning point is added.")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def learning_point_edit(request, pk: int, point_pk: int):
+    cycle = _load(request, pk, Phase.LEARNING_POINTS)
+    point = get_object_or_404(cycle.learning_points, pk=point_pk)
+    form = LearningPointForm(request.POST or None, instance=point)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The learning point is saved."))
+        return redirect(
+            reverse("phase_detail", args=[cycle.pk, Phase.LEARNING_POINTS]) + "#learning-points"
+        )
+    status = 422 if form.errors else 200
+    context = {"cycle": cycle, "point": point, "form": form, "active_nav": "cycles"}
+    return render(request, "learning/cycles/learning_point_edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def learning_point_delete(request, pk: int, point_pk: int):
+    cycle = _load(request, pk, Phase.LEARNING_POINTS)
+    get_object_or_404(cycle.learning_points, pk=point_pk).delete()
+    return _saved(
+        request,
+        cycle,
+        Phase.LEARNING_POINTS,
+        "learning-points",
+        _("The learning point is deleted."),
+    )
