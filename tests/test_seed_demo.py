@@ -1,4 +1,4 @@
-"""seed_demo builds the demo municipality, its demo logins, and nothing twice."""
+"""seed_demo builds the demo municipality, its demo logins, its cycles, and nothing twice."""
 
 from __future__ import annotations
 
@@ -9,8 +9,25 @@ from django.apps import apps
 from django.contrib.auth import SESSION_KEY, authenticate
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from learning.models import Membership, Municipality, MunicipalityRole, Unit, User
+from learning import phases
+from learning.models import (
+    Cycle,
+    CycleEvent,
+    Idea,
+    Membership,
+    Municipality,
+    MunicipalityRole,
+    NeedAgreement,
+    PersonalGoal,
+    Phase,
+    RepresentativeInvolvement,
+    Task,
+    Unit,
+    User,
+)
+from learning.permissions import has_perm
 
 LOGINS = [
     "admin@demo.kommune.no",
@@ -183,3 +200,129 @@ def test_demo_login_start_page_shows_its_role(client, seeded, email, marker, con
     page = client.get(reverse("home")).content.decode()
     assert marker in page
     assert content in page
+
+
+# Cycles
+
+
+@pytest.fixture
+def leders_cycle(seeded) -> Cycle:
+    return Cycle.objects.get(
+        owner__email="leder@demo.kommune.no", unit__name="Avdeling 2 – skjermet"
+    )
+
+
+def test_leders_cycle_is_in_phase_3_with_phases_1_and_2_complete(leders_cycle):
+    assert leders_cycle.status == Cycle.Status.ACTIVE
+    assert leders_cycle.current_phase == Phase.LEARNING_POINTS
+    assert leders_cycle.title == "Gode måltider i skjermet enhet"
+    cycle = Cycle.objects.with_progress().get(pk=leders_cycle.pk)
+    for phase in (Phase.ANCHORING, Phase.NEEDS, Phase.LEARNING_POINTS):
+        assert phases.missing_for(cycle, phase) == []
+
+
+def test_leders_cycle_anchoring_involves_the_unit(leders_cycle):
+    unit = leders_cycle.unit
+    members = set(User.objects.filter(memberships__unit=unit))
+    assert leders_cycle.plan_links.strip()
+    assert leders_cycle.group_agreement.strip()
+    supporters = set(leders_cycle.supporters.all())
+    assert len(supporters) == 2
+    assert supporters <= members
+    meetings = leders_cycle.introduction_meetings.all()
+    assert 1 <= len(meetings) <= 2
+    for meeting in meetings:
+        assert meeting.attendees.exists()
+        assert set(meeting.attendees.all()) <= members
+    involvements = leders_cycle.representative_involvements.all()
+    assert [(i.name, i.role) for i in involvements] == [
+        ("Tore Tangen", RepresentativeInvolvement.Role.UNION_REP)
+    ]
+    assert leders_cycle.obstacles.count() == 1
+
+
+def test_leders_cycle_has_ideas_and_a_chosen_need(leders_cycle):
+    ideas = leders_cycle.ideas.all()
+    assert 5 <= len(ideas) <= 7
+    assert len({idea.author_id for idea in ideas}) == len(ideas)
+    assert any(not idea.response for idea in ideas)
+    assert {Idea.Response.VALUED, Idea.Response.PARKED, Idea.Response.TAKEN_FORWARD} <= {
+        idea.response for idea in ideas
+    }
+    deviations = [idea for idea in ideas if idea.source == Idea.Source.DEVIATIONS]
+    assert deviations
+    assert all(
+        i.deviation_category and i.deviation_count and i.deviation_period for i in deviations
+    )
+    assert leders_cycle.learning_need.strip()
+    assert leders_cycle.learning_need_idea in ideas
+    assert leders_cycle.learning_need_idea.response == Idea.Response.TAKEN_FORWARD
+    assert leders_cycle.learning_need_source == leders_cycle.learning_need_idea.source
+    agreements = NeedAgreement.objects.filter(cycle=leders_cycle)
+    assert agreements.filter(agrees=True).count() > agreements.filter(agrees=False).count()
+
+
+def test_ansatts_idea_is_answered(leders_cycle):
+    ideas = leders_cycle.ideas.filter(author__email="ansatt@demo.kommune.no")
+    assert ideas.exists()
+    for idea in ideas:
+        assert idea.response
+        assert idea.reply.strip()
+        assert idea.responded_by == leders_cycle.owner
+
+
+def test_leders_cycle_has_focus_question_learning_points_and_goals(leders_cycle):
+    assert leders_cycle.focus_question.strip()
+    points = leders_cycle.learning_points.all()
+    assert len(points) == 2
+    for point in points:
+        assert point.title and point.observe and point.learn and point.train
+    goals = PersonalGoal.objects.filter(learning_point__cycle=leders_cycle)
+    assert goals.count() >= 2
+    assert not goals.filter(user__email="ansatt@demo.kommune.no").exists()
+
+
+def test_leders_cycle_plan_and_timeline(leders_cycle):
+    tasks = Task.objects.filter(cycle=leders_cycle)
+    assert set(tasks.filter(phase__lte=2).values_list("status", flat=True)) == {"done"}
+    assert tasks.filter(phase=3, status=Task.Status.IN_PROGRESS).count() == 1
+    events = list(leders_cycle.events.order_by("created_at"))
+    assert [(e.kind, e.from_phase, e.to_phase) for e in events] == [
+        (CycleEvent.Kind.STARTED, None, 1),
+        (CycleEvent.Kind.ADVANCED, 1, 2),
+        (CycleEvent.Kind.ADVANCED, 2, 3),
+    ]
+    today = timezone.localdate()
+    assert timezone.localdate(events[0].created_at) == leders_cycle.start_date
+    assert 50 <= (today - leders_cycle.start_date).days <= 60
+    assert all(timezone.localdate(e.created_at) < today for e in events)
+
+
+def test_elvedal_has_cycles_in_several_phases(elvedal):
+    cycles = Cycle.objects.filter(unit__municipality=elvedal)
+    assert cycles.count() >= 4
+    assert len(set(cycles.values_list("current_phase", flat=True))) >= 3
+    assert cycles.filter(current_phase=Phase.ANCHORING, events__kind="started").exists()
+    assert cycles.exclude(status=Cycle.Status.ACTIVE).exists()
+    assert not cycles.filter(unit__name="Avdeling Fjordgløtt").exists()
+
+
+def test_an_override_is_in_a_timeline(seeded):
+    overrides = CycleEvent.objects.filter(kind=CycleEvent.Kind.OVERRIDDEN).exclude(reason="")
+    assert overrides.exists()
+    assert all(event.missing_items for event in overrides)
+
+
+def test_every_owner_manages_their_cycle(seeded):
+    for cycle in Cycle.objects.select_related("unit"):
+        owner = User.objects.get(pk=cycle.owner_id)
+        assert has_perm(owner, "unit.manage", cycle), cycle
+
+
+def test_demo_cycle_content_is_valid(seeded):
+    for cycle in Cycle.objects.all():
+        cycle.full_clean()
+    for idea in Idea.objects.all():
+        idea.full_clean()
+    for goal in PersonalGoal.objects.all():
+        goal.full_clean()
