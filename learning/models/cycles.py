@@ -369,7 +369,7 @@ class Idea(models.Model):
         RESEARCH = "research", _("Research-informed practice")
 
     class Source(models.TextChoices):
-        STAFF_IDEA = "staff_idea", _("My own idea")
+        STAFF_IDEA = "staff_idea", _("Idea from staff")
         APPRAISAL = "appraisal", _("Appraisal talk")
         DEVIATIONS = "deviations", _("Pattern in deviation reports")
         REFORM = "reform", _("National reform")

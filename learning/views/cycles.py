@@ -113,9 +113,10 @@ def _dashboard(request, selected: Cycle | None, *, status: int = 200, **forms):
         can_manage = has_perm(request.user, "unit.manage", selected)
         context.update(
             can_manage=can_manage,
-            my_tasks=selected.tasks.filter(OPEN_TASK, responsible=request.user).order_by(
-                "due_date", "pk"
-            )[:10],
+            # Open tasks of the phases reached so far; later phases' tasks wait in the plan.
+            my_tasks=selected.tasks.filter(
+                OPEN_TASK, responsible=request.user, phase__lte=selected.current_phase
+            ).order_by("due_date", "pk")[:10],
             awaiting_ideas=with_answer_forms(
                 ideas_with_votes(request.user).filter(cycle=selected, response="")[:5]
             ),

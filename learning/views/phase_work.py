@@ -229,9 +229,7 @@ def idea_answer(request, pk: int):
         answered.responded_at = timezone.now()
         answered.save()
         if is_fragment_request(request):
-            response = _idea_item(request, idea.pk)
-            response["HX-Trigger"] = "cycle-changed"
-            return response
+            return _idea_item(request, idea.pk)
         messages.success(
             request, _("Your answer is saved. The person who raised the idea sees it.")
         )
