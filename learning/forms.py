@@ -173,6 +173,7 @@ class ReopenForm(ReasonForm):
         )
         self.fields["phase"].choices = [(p.value, p.label) for p in Phase if p < last]
         self.fields["reason"].required = True
+        self.fields["reason"].error_messages["required"] = _("Write why the phase is reopened.")
 
 
 class StatusForm(ReasonForm):

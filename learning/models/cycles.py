@@ -594,7 +594,21 @@ class TaskChange(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_field_display()}: {self.old_value} → {self.new_value}"
+        return f"{self.get_field_display()}: {self.old_display} → {self.new_display}"
+
+    def _display(self, value: str) -> str:
+        """Statuses are stored as codes and shown in the reader's language; names as they are."""
+        if self.field == self.Field.STATUS and value in Task.Status.values:
+            return Task.Status(value).label
+        return value
+
+    @property
+    def old_display(self) -> str:
+        return self._display(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._display(self.new_value)
 
 
 class Obstacle(models.Model):

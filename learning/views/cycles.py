@@ -116,7 +116,9 @@ def _dashboard(request, selected: Cycle | None, *, status: int = 200, **forms):
             # Open tasks of the phases reached so far; later phases' tasks wait in the plan.
             my_tasks=selected.tasks.filter(
                 OPEN_TASK, responsible=request.user, phase__lte=selected.current_phase
-            ).order_by("due_date", "pk")[:10],
+            )
+            .select_related("responsible")
+            .order_by("due_date", "pk")[:10],
             awaiting_ideas=with_answer_forms(
                 ideas_with_votes(request.user).filter(cycle=selected, response="")[:5]
             ),
@@ -182,7 +184,11 @@ def _readonly_context(cycle: Cycle) -> dict:
 
 
 def _staff_view(request, cycle: Cycle, *, status: int = 200, goal_forms=None, fragment=None):
+    """The staff page, or a part of it for htmx. Only for staff: others who may take part
+    (leaders, representatives) go back to the cycle page their role gives them."""
     user = request.user
+    if STAFF not in roles_for(user, cycle):
+        return redirect("cycle_detail", cycle.pk)
     my_goals = PersonalGoal.objects.filter(user=user)
     points = cycle.learning_points.prefetch_related(
         Prefetch("personal_goals", queryset=my_goals, to_attr="my_goals")
@@ -193,7 +199,9 @@ def _staff_view(request, cycle: Cycle, *, status: int = 200, goal_forms=None, fr
         "learning_points": [
             (point, goal_forms.get(point.pk) or PersonalGoalForm()) for point in points
         ],
-        "my_tasks": cycle.tasks.filter(responsible=user).order_by("status", "due_date", "pk"),
+        "my_tasks": cycle.tasks.filter(responsible=user)
+        .select_related("responsible")
+        .order_by("status", "due_date", "pk"),
         "my_ideas": ideas_with_votes(user).filter(cycle=cycle, author=user),
         "other_ideas": ideas_with_votes(user).filter(cycle=cycle).exclude(author=user)[:30],
         "my_agreement": cycle.need_agreements.filter(user=user).first(),
@@ -215,7 +223,7 @@ def cycle_start(request, unit_pk: int):
     unit = get_object_or_404(Unit.objects.select_related("municipality", "parent"), pk=unit_pk)
     authorize(request.user, "unit.manage", unit)
     initial = {"owner": request.user.pk, "start_date": timezone.localdate()}
-    form = CycleForm(request.POST or None, unit=unit, initial=initial)
+    form = CycleForm(request.POST if request.method == "POST" else None, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         cycle = phases.start_cycle(
             unit=unit,
@@ -237,7 +245,7 @@ def cycle_start(request, unit_pk: int):
     return render(request, "learning/cycles/start.html", context, status=status)
 
 
-PhasePlanFormSet = modelformset_factory(PhasePlan, form=PhasePlanForm, extra=0)
+PhasePlanFormSet = modelformset_factory(PhasePlan, form=PhasePlanForm, extra=0, edit_only=True)
 
 
 @login_required
@@ -246,8 +254,9 @@ def cycle_settings(request, pk: int):
     """Title, start date, and each phase's target date and responsible person."""
     cycle = load_cycle(request, pk, "unit.manage")
     people = cycle.unit.people()
-    data = request.POST or None
-    form = CycleForm(data, instance=cycle, unit=cycle.unit)
+    data = request.POST if request.method == "POST" else None
+    # The form edits its own copy, so a refused save does not rename the page's cycle.
+    form = CycleForm(data, instance=Cycle.objects.get(pk=cycle.pk), unit=cycle.unit)
     start_date = cycle.start_date
     if form.is_bound and form.is_valid():
         start_date = form.cleaned_data["start_date"]
@@ -353,7 +362,7 @@ def cycle_owner(request, pk: int):
 def idea_create(request, pk: int):
     """A short form made for a phone: the idea, and optionally where it comes from."""
     cycle = load_cycle(request, pk, "unit.participate")
-    form = IdeaForm(request.POST or None)
+    form = IdeaForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         idea = form.save(commit=False)
         idea.cycle = cycle

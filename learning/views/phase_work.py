@@ -297,7 +297,7 @@ def learning_point_create(request, pk: int):
 def learning_point_edit(request, pk: int, point_pk: int):
     cycle = _load(request, pk, Phase.LEARNING_POINTS)
     point = get_object_or_404(cycle.learning_points, pk=point_pk)
-    form = LearningPointForm(request.POST or None, instance=point)
+    form = LearningPointForm(request.POST if request.method == "POST" else None, instance=point)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The learning point is saved."))

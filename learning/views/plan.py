@@ -84,8 +84,8 @@ def _record_changes(task: Task, before: Task, actor) -> None:
             TaskChange(
                 task=task,
                 field=TaskChange.Field.STATUS,
-                old_value=before.get_status_display(),
-                new_value=task.get_status_display(),
+                old_value=before.status,
+                new_value=task.status,
                 actor=actor,
             )
         )
@@ -115,7 +115,7 @@ def task_edit(request, pk: int):
     authorize(request.user, "unit.contribute", task)
     before = Task.objects.get(pk=task.pk)
     form = TaskForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=task,
         people=task.cycle.unit.people(),
         auto_id=f"task{task.pk}_%s",
