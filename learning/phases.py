@@ -19,7 +19,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from learning.models import Cycle, CycleEvent, Idea, NeedAgreement, Phase, PhasePlan, Task
+from learning.models import (
+    PHASE_DESCRIPTIONS,
+    Cycle,
+    CycleEvent,
+    Idea,
+    NeedAgreement,
+    Phase,
+    PhasePlan,
+    Task,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -137,8 +146,6 @@ class PhaseProgress:
 
     @property
     def description(self) -> str:
-        from learning.models import PHASE_DESCRIPTIONS
-
         return PHASE_DESCRIPTIONS[self.phase]
 
 

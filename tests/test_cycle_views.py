@@ -1869,17 +1869,16 @@ def test_query_count_does_not_grow_with_the_data(client, world, busy, page):
     assert large == small, f"{page}: {small} queries before, {large} after"
 
 
-# Observed with the grown data (small data gives the same): 26 for the leader's dashboard
-# and cycle page (10 of them one per open task of the leader's, see below), 13 for a
-# supporter's, 14 for the staff page, 10 for the read-only page, 12/9 for the plan (leader
-# /staff), 16, 13 and 11 for the pages of phases 1, 2 and 3. Bounds are these plus two, as
-# in test_query_counts.py.
+# Observed with the grown data (small data gives the same): 16 for the leader's dashboard
+# and cycle page, 13 for a supporter's, 13 for the staff page, 10 for the read-only page,
+# 12/9 for the plan (leader/staff), 16, 13 and 11 for the pages of phases 1, 2 and 3.
+# Bounds are these plus two, as in test_query_counts.py.
 MAX_QUERIES = {
-    "dashboard-leader": 28,
-    "dashboard-cycle-leader": 28,
-    "cycle_detail-leader": 28,
+    "dashboard-leader": 18,
+    "dashboard-cycle-leader": 18,
+    "cycle_detail-leader": 18,
     "cycle_detail-supporter": 15,
-    "cycle_detail-staff": 16,
+    "cycle_detail-staff": 15,
     "cycle_detail-senior": 12,
     "cycle_detail-union_rep": 12,
     "plan-leader": 14,

@@ -377,7 +377,7 @@ def idea_create(request, pk: int):
     return render(request, "learning/cycles/idea_form.html", context, status=status)
 
 
-def _idea_item(request, idea_pk: int, *, status: int = 200, answer_form=None):
+def render_idea_item(request, idea_pk: int, *, status: int = 200, answer_form=None):
     idea = ideas_with_votes(request.user).select_related("cycle__unit").get(pk=idea_pk)
     with_answer_forms([idea], {idea.pk: answer_form} if answer_form else None)
     context = {
@@ -399,7 +399,7 @@ def idea_vote(request, pk: int):
     if not deleted:
         IdeaVote.objects.get_or_create(idea=idea, user=request.user)
     if request.htmx:
-        return _idea_item(request, idea.pk)
+        return render_idea_item(request, idea.pk)
     return redirect("cycle_detail", idea.cycle_id)
 
 

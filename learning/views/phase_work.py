@@ -31,9 +31,9 @@ from learning.htmx import is_fragment_request
 from learning.models import Cycle, Idea, IntroductionMeeting, Phase, RepresentativeInvolvement
 from learning.permissions import authorize, has_perm
 from learning.views.cycles import (
-    _idea_item,
     ideas_with_votes,
     load_cycle,
+    render_idea_item,
     tracker_context,
     with_answer_forms,
 )
@@ -229,7 +229,7 @@ def idea_answer(request, pk: int):
         answered.responded_at = timezone.now()
         answered.save()
         if is_fragment_request(request):
-            return _idea_item(request, idea.pk)
+            return render_idea_item(request, idea.pk)
         messages.success(
             request, _("Your answer is saved. The person who raised the idea sees it.")
         )
@@ -238,7 +238,7 @@ def idea_answer(request, pk: int):
             return redirect(next_url)
         return redirect("phase_detail", idea.cycle_id, Phase.NEEDS)
     if is_fragment_request(request):
-        return _idea_item(request, idea.pk, status=422, answer_form=form)
+        return render_idea_item(request, idea.pk, status=422, answer_form=form)
     return _section_response(
         request, idea.cycle_id, Phase.NEEDS, "ideas", {"answer_errors": {idea.pk: form}}, 422
     )
