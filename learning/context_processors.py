@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from learning.permissions import HR, LEADER, SENIOR, SUPPORTER, get_access
+from learning.permissions import HR, LEADER, MEMBER, SENIOR, SUPPORTER, get_access
 
 
 def navigation(request):
@@ -15,6 +15,8 @@ def navigation(request):
     items = [(reverse("home"), _("Start"), "home")]
     if access.is_superuser or access.unit_ids_with(LEADER, SUPPORTER):
         items.append((reverse("cycle_dashboard"), _("Cycles"), "cycles"))
+    if access.is_superuser or access.municipality_ids_with(MEMBER, HR, SENIOR):
+        items.append((reverse("practice_list"), _("Practice register"), "practices"))
     if (
         access.is_superuser
         or access.unit_ids_with(LEADER)

@@ -2,9 +2,10 @@
 
 Everything is looked up by a natural key before it is created, so running the
 seed again changes nothing. Names come from a fixed random seed. Elvedal also
-gets kollegalæring cycles in different phases (``seed_cycles``), dated relative
-to the day the seed runs and built through the phase engine so their timelines
-are real.
+gets a register of practices its units share (``seed_practices``) and
+kollegalæring cycles in different phases (``seed_cycles``), dated relative to
+the day the seed runs and built through the phase engine and the visit workflow
+so their timelines are real.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone, translation
 
-from learning import phases
+from learning import phases, visits
 from learning.models import (
+    CandidateSource,
+    Conclusion,
     Cycle,
     CycleEvent,
     FormerMunicipality,
@@ -30,13 +33,20 @@ from learning.models import (
     Municipality,
     MunicipalityRole,
     NeedAgreement,
+    ObservationNote,
     Obstacle,
     PersonalGoal,
     Phase,
+    Practice,
+    PracticeLogEntry,
     RepresentativeInvolvement,
+    SharingSession,
     Task,
     Unit,
     User,
+    Visit,
+    VisitFeedback,
+    VisitReflection,
 )
 
 DEMO_PASSWORD = "demo"
@@ -193,6 +203,7 @@ class DemoOrganisation:
     fjordnes: Municipality
     units: dict[str, Unit] = field(default_factory=dict)
     logins: dict[str, User] = field(default_factory=dict)
+    practices: dict[str, Practice] = field(default_factory=dict)
     cycles: dict[str, Cycle] = field(default_factory=dict)
 
 
@@ -321,6 +332,7 @@ def seed_organisation() -> DemoOrganisation:
         if login.municipality_role == M.HR_COORDINATOR:
             user.groups.add(hr_admin_group())
         demo.logins[login.email] = user
+    seed_practices(demo)
     seed_cycles(demo)
     return demo
 
@@ -337,14 +349,35 @@ A = Idea.Response
 SRC = Idea.Source
 
 
-def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+def _at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def _dated(obj, day: datetime.date, hour: int = 10):
+def _dated(obj, day: datetime.date, hour: int = 10, minute: int = 0):
     """Move an object's ``created_at`` (auto_now_add) to when it would have happened."""
-    type(obj).objects.filter(pk=obj.pk).update(created_at=_at(day, hour))
+    type(obj).objects.filter(pk=obj.pk).update(created_at=_at(day, hour, minute))
     return obj
+
+
+def _weekday(day: datetime.date) -> datetime.date:
+    """The nearest working day: a Saturday becomes the Friday before, a Sunday the Monday after."""
+    if day.weekday() == 5:
+        return day - datetime.timedelta(days=1)
+    if day.weekday() == 6:
+        return day + datetime.timedelta(days=1)
+    return day
+
+
+def _working_day_after(day: datetime.date) -> datetime.date:
+    day += datetime.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _leader(unit: Unit) -> User:
+    """The unit's own leader (the first, if it has several)."""
+    return User.objects.filter(memberships__unit=unit, memberships__role=R.LEADER).earliest("pk")
 
 
 def _three_months_before(day: datetime.date) -> str:
@@ -683,13 +716,127 @@ def _skjermet(cycle: Cycle, day) -> None:
     _tasks(cycle, Phase.LEARNING_POINTS, Task.Status.DONE, positions=(0, 1))
     _tasks(cycle, Phase.LEARNING_POINTS, Task.Status.IN_PROGRESS, positions=(2,))
 
+    # Work ahead in phase 4 and 5, while still in phase 3: a host from the practice
+    # register, and a visit request waiting for vert@'s answer.
+    practice = _practice(cycle, MEALS_PRACTICE)
+    neighbour = cycle.unit.parent.children.get(name="Avdeling 1 – langtid")
+    _sources(
+        cycle,
+        (
+            CandidateSource.Kind.COLLEAGUES,
+            "Kolleger på Avdeling 1 – langtid",
+            _leader(neighbour).full_name,
+            "Har hørt at Fjordgløtt på Sundvik omsorgssenter har en fast måltidsvert ved hvert "
+            "bord, og at det har blitt mye roligere der.",
+            day(52),
+        ),
+        (
+            CandidateSource.Kind.REGISTER,
+            f"Praksisregisteret: «{practice.title}», {practice.unit.name}",
+            practice.contact.full_name,
+            "Passer med begge læringspunktene våre: måltidsvert og registrering av mat og "
+            "drikke. De kan ta imot to besøk i måneden.",
+            day(54),
+        ),
+    )
+    _choose_host(cycle, practice)
+    visit_day = _weekday(timezone.localdate() + datetime.timedelta(days=14))
+    visit = visits.request_visit(
+        cycle=cycle,
+        host_unit=practice.unit,
+        practice=practice,
+        starts_at=_at(visit_day, 10),
+        ends_at=_at(visit_day, 13),
+        observers=[ansatt, second_supporter],
+        purpose=(
+            "Vi vil se hvordan dere organiserer lunsjen med en fast måltidsvert ved hvert bord, "
+            "og hvordan dere registrerer mat og drikke rett etter måltidet. Etterpå vil vi "
+            "gjerne snakke en halvtime med måltidsvertene."
+        ),
+        actor=leader,
+    )
+    _dated(visit, day(55), 14)
+    _tasks(cycle, Phase.BEST_PRACTICE, Task.Status.DONE, positions=(0,))
+    _tasks(cycle, Phase.BEST_PRACTICE, Task.Status.IN_PROGRESS, positions=(1,))
+
+
+def _sources(cycle: Cycle, *sources: tuple[str, str, str, str, datetime.date]) -> None:
+    """Where the unit looked for best practice: (kind, where, contact, note, day)."""
+    for kind, where, contact, note, on in sources:
+        source = CandidateSource.objects.create(
+            cycle=cycle, kind=kind, where=where, contact=contact, note=note
+        )
+        _dated(source, on, 12)
+
+
+def _choose_host(cycle: Cycle, practice: Practice) -> None:
+    """Phase 4: the host is the unit sharing the practice (as the host form stores it)."""
+    cycle.host_practice, cycle.host_unit = practice, practice.unit
+    cycle.save(update_fields=["host_practice", "host_unit", "updated_at"])
+
+
+def _confirmed_visit(
+    cycle: Cycle,
+    practice: Practice,
+    *,
+    requested_on: datetime.date,
+    answered_on: datetime.date,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    observers: list[User],
+    purpose: str,
+    message: str,
+) -> Visit:
+    """A visit asked for by the cycle's owner and accepted by the practice's contact person,
+    with the request and the answer moved back to the days they happened."""
+    visit = visits.request_visit(
+        cycle=cycle,
+        host_unit=practice.unit,
+        practice=practice,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        observers=observers,
+        purpose=purpose,
+        actor=cycle.owner,
+    )
+    visit = visits.accept(visit, actor=practice.contact, message=message)
+    Visit.objects.filter(pk=visit.pk).update(
+        created_at=_at(_weekday(requested_on), 9, 30),
+        responded_at=_at(_weekday(answered_on), 15, 10),
+    )
+    visit.refresh_from_db()
+    return visit
+
+
+def _note(visit: Visit, author: User, point: LearningPoint | None, text: str, minutes: int):
+    """An observer's note, written ``minutes`` into the visit."""
+    note = ObservationNote.objects.create(
+        visit=visit, learning_point=point, author=author, text=text
+    )
+    when = visit.starts_at + datetime.timedelta(minutes=minutes)
+    ObservationNote.objects.filter(pk=note.pk).update(created_at=when)
+
+
+def _reflection(visit: Visit, author: User, observed: str, take_home: str, hours: float):
+    """A reflection written ``hours`` after the visit ended (within a day counts)."""
+    reflection = VisitReflection.objects.create(
+        visit=visit, author=author, observed=observed, take_home=take_home
+    )
+    when = visit.ends_at + datetime.timedelta(hours=hours)
+    VisitReflection.objects.filter(pk=reflection.pk).update(created_at=when)
+
 
 def _blabaer(cycle: Cycle, day) -> None:
     """Avdeling Blåbær: just started, nothing done yet."""
 
 
 def _hjemmetjenesten_nord(cycle: Cycle, day) -> None:
-    """Hjemmetjenesten nord: in phase 2, collecting ideas; no need chosen yet."""
+    """Hjemmetjenesten nord: in phase 2, collecting ideas; no need chosen yet.
+
+    Two of them went along on Hjemmetjenesten sør's morning round ten days ago, to see a
+    zone with few deviations before choosing the need. No feedback has been sent, so it
+    is late.
+    """
     leader, staff = cycle.owner, _colleagues(cycle)
     _anchor(
         cycle,
@@ -747,9 +894,50 @@ def _hjemmetjenesten_nord(cycle: Cycle, day) -> None:
     _tasks(cycle, Phase.NEEDS, Task.Status.DONE, positions=(0,))
     _tasks(cycle, Phase.NEEDS, Task.Status.IN_PROGRESS, positions=(1,))
 
+    practice = _practice(cycle, MEDICATION_PRACTICE)
+    _choose_host(cycle, practice)
+    visit_day = _weekday(day(35))
+    visit = _confirmed_visit(
+        cycle,
+        practice,
+        requested_on=day(31),
+        answered_on=day(32),
+        starts_at=_at(visit_day, 8),
+        ends_at=_at(visit_day, 11),
+        observers=[staff[0], staff[2]],
+        purpose=(
+            "Vi vil se hvordan dere bruker medisindispensere og dobbeltkontroll, og hvordan "
+            "vikarene læres opp, før vi velger læringsbehovet vårt."
+        ),
+        message="Velkommen! Bli med på morgenrunden – vi møtes på basen kl. 07.50.",
+    )
+    _note(
+        visit,
+        staff[2],
+        None,
+        "Vikaren gikk sammen med en fast kollega og brukte sjekklisten i bilen før hver "
+        "bruker. Multidosene kontrolleres mot legemiddellisten fra fastlegen hver fredag, med "
+        "to signaturer.",
+        90,
+    )
+    _reflection(
+        visit,
+        staff[0],
+        "De har få avvik fordi rutinen er lik for alle, også for vikarene, og fordi "
+        "dispenseren varsler når en dose ikke blir tatt.",
+        "En felles sjekkliste i alle bilene, og fast følge for nye vikarer de første rutene.",
+        4,
+    )
+
 
 def _mellomtrinnet(cycle: Cycle, day) -> None:
-    """Mellomtrinnet: moved on to phase 4 without learning points (an override)."""
+    """Mellomtrinnet: in phase 6, three weeks after visiting Sundvik skole.
+
+    It moved on to phase 4 without learning points (an override) and wrote them in phase
+    4, chose Sundvik skole from the practice register, visited it, sent feedback the host
+    has acknowledged, and has shared and started training at home. One learning point is
+    decided; the other is not yet, so phase 6 still has something missing.
+    """
     leader, staff = cycle.owner, _colleagues(cycle)
     _anchor(
         cycle,
@@ -840,7 +1028,226 @@ def _mellomtrinnet(cycle: Cycle, day) -> None:
             "observasjonen."
         ),
     )
-    _tasks(cycle, Phase.BEST_PRACTICE, Task.Status.IN_PROGRESS, positions=(0,))
+
+    # Phase 4: learning points written after all, and a host from the register
+    feedback_point = LearningPoint.objects.create(
+        cycle=cycle,
+        title="Fremovermeldinger elevene bruker",
+        observe=(
+            "Hvordan lærerne formulerer fremovermeldingene, og hva elevene gjør med dem i "
+            "starten av neste økt."
+        ),
+        learn=(
+            "Hvordan vi skriver korte fremovermeldinger med ett konkret neste steg, og setter "
+            "av tid i timen til at elevene bruker dem."
+        ),
+        train=(
+            "Vi prøver fremovermeldinger i to matteøkter i uka i fire uker og ser på "
+            "elevarbeider sammen i teamtida på onsdager."
+        ),
+    )
+    _dated(feedback_point, day(75), 13)
+    self_assessment = LearningPoint.objects.create(
+        cycle=cycle,
+        title="Egenvurdering med kjennetegn",
+        observe=(
+            "Hvordan kjennetegnene presenteres, og hvordan elevene vurderer eget arbeid "
+            "underveis og ved slutten av timen."
+        ),
+        learn=(
+            "Hvordan vi lager enkle kjennetegn sammen med elevene og lærer dem å bruke dem på "
+            "egne oppgaver."
+        ),
+        train=(
+            "Hver lærer prøver egenvurdering med kjennetegn i ett emne, og vi deler elevsvar i "
+            "teamtida."
+        ),
+    )
+    _dated(self_assessment, day(75), 13)
+    practice = _practice(cycle, FEEDBACK_PRACTICE)
+    _sources(
+        cycle,
+        (
+            CandidateSource.Kind.LEADER_FORUM,
+            "Rektormøtet i Oppvekst",
+            "",
+            "Rektor ved Sundvik skole fortalte om arbeidet deres med fremovermeldinger i "
+            "matematikk.",
+            day(72),
+        ),
+        (
+            CandidateSource.Kind.REGISTER,
+            f"Praksisregisteret: «{practice.title}», {practice.unit.name}",
+            practice.contact.full_name,
+            "Samme trinn og samme fag som oss. De kan ta imot to besøk i måneden.",
+            day(75),
+        ),
+    )
+    _choose_host(cycle, practice)
+    visit_day = _weekday(day(89))
+    observer, idea_author = staff[0], staff[1]
+    visit = _confirmed_visit(
+        cycle,
+        practice,
+        requested_on=day(76),
+        answered_on=day(77),
+        starts_at=_at(visit_day, 8, 30),
+        ends_at=_at(visit_day, 11, 30),
+        observers=[observer, idea_author],
+        purpose=(
+            "Vi vil se hvordan lærerne gir fremovermeldinger i matematikk, og hvordan elevene "
+            "bruker dem og vurderer eget arbeid."
+        ),
+        message=(
+            "Velkommen! Dere blir med i to matematikktimer på 6. trinn, og lærerne setter av "
+            "en halvtime til en prat etterpå."
+        ),
+    )
+    _tasks(cycle, Phase.BEST_PRACTICE, Task.Status.DONE)
+    _advance(cycle, day(78))
+
+    # Phase 5: the visit, notes, reflections and feedback
+    for author, point, text, minutes in [
+        (
+            idea_author,
+            feedback_point,
+            "Læreren skrev én setning om hva eleven fikk til og ett spørsmål som neste steg, "
+            "rett i kladdeboka. De første ti minuttene jobbet elevene med neste steg mens "
+            "læreren gikk rundt.",
+            25,
+        ),
+        (
+            observer,
+            feedback_point,
+            "Elevene vi snakket med, visste hva neste steg var. En elev sa: «Jeg skal sjekke "
+            "svaret med overslag før jeg leverer.» Lærerne bruker om lag to minutter per elev.",
+            40,
+        ),
+        (
+            observer,
+            self_assessment,
+            "Kjennetegn på tre nivåer sto på tavla, skrevet med elevenes egne ord. På slutten "
+            "av timen markerte elevene hvor de mente de var, og skrev én setning om hvorfor.",
+            95,
+        ),
+        (
+            idea_author,
+            self_assessment,
+            "Egenvurderingen tok kort tid fordi den var innøvd. Læreren fortalte at det tok "
+            "omtrent seks uker før elevene ble trygge på den.",
+            150,
+        ),
+    ]:
+        _note(visit, author, point, text, minutes)
+    _reflection(
+        visit,
+        observer,
+        "Fremovermeldingene var korte og konkrete, og elevene fikk tid i timen til å bruke "
+        "dem. Det svarer på fokusspørsmålet vårt: tilbakemeldingen blir brukt fordi den er "
+        "planlagt inn i neste økt.",
+        "Sett av de første ti minuttene av matteøkta til neste steg, og skriv kortere: én ting "
+        "eleven mestrer og ett neste steg.",
+        2,
+    )
+    _reflection(
+        visit,
+        idea_author,
+        "Egenvurderingen var en vane, ikke et ekstra opplegg. Kjennetegnene var laget sammen "
+        "med elevene og skrevet med deres ord.",
+        "Vi kan begynne med kjennetegn i ett emne, lage dem sammen med elevene og øve jevnlig "
+        "før vi utvider.",
+        3,
+    )
+    sharing_day = _weekday(visit_day + datetime.timedelta(days=2))
+    feedback = VisitFeedback(
+        visit=visit,
+        works=(
+            "Fremovermeldingene deres er korte, konkrete og blir brukt: elevene starter timen "
+            "med neste steg og vet hva de skal jobbe med. Kjennetegnene på tavla med elevenes "
+            "egne ord gjør egenvurderingen enkel og trygg."
+        ),
+        learned=(
+            "At tilbakemeldingen må planlegges inn i neste økt for at elevene skal bruke den, "
+            "og at egenvurdering må øves over tid før den sitter."
+        ),
+        questions=(
+            "Hvordan holder dere tidsbruken nede når dere skriver fremovermeldinger til hele "
+            "klassen? Hvordan følger dere opp elevene som ikke bruker meldingen?"
+        ),
+        suggestions="Del gjerne malen for kjennetegn i praksisregisteret – flere vil ha nytte av den.",
+        show_on_practice=True,
+        written_by=observer,
+    )
+    feedback.full_clean()
+    feedback.save()
+    _dated(feedback, sharing_day, 14)
+    visits.send_feedback(feedback, actor=observer)
+    visits.acknowledge_feedback(
+        feedback,
+        actor=practice.contact,
+        reply=(
+            "Tusen takk for fine ord og gode spørsmål! Lærerne på 6. trinn ble veldig glade. Vi "
+            "legger ut malen for kjennetegn, og dere er velkomne tilbake når dere har prøvd en "
+            "stund."
+        ),
+    )
+    sent_day = _working_day_after(sharing_day)
+    VisitFeedback.objects.filter(pk=feedback.pk).update(
+        sent_at=_at(sent_day, 8, 15), acknowledged_at=_at(_working_day_after(sent_day), 12)
+    )
+    _tasks(cycle, Phase.OBSERVATION, Task.Status.DONE)
+    _advance(cycle, sent_day)
+
+    # Phase 6: sharing and training at home; one learning point still undecided
+    session = SharingSession.objects.create(
+        cycle=cycle,
+        held_on=sharing_day,
+        note=(
+            "Observatørene viste eksempler på fremovermeldinger og kjennetegn fra Sundvik "
+            "skole. Vi prøver fremovermeldinger i matematikk fra neste uke, og egenvurdering i "
+            "brøk før vi bestemmer oss om den."
+        ),
+    )
+    session.attendees.set([leader, *staff[:7]])
+    _dated(session, sharing_day, 15)
+    for on, what, who, learned in [
+        (
+            sent_day + datetime.timedelta(days=4),
+            "Fremovermeldinger i kladdeboka i to matteøkter, med ti minutter til neste steg i "
+            "starten av timen.",
+            "5A og 5B, kontaktlærerne",
+            "Elevene kom raskt i gang. Meldingene ble for lange første gang – vi øver på én "
+            "setning og ett neste steg.",
+        ),
+        (
+            sent_day + datetime.timedelta(days=9),
+            "Første forsøk med kjennetegn i brøk, laget sammen med elevene.",
+            "5B, med støttespilleren",
+            "Elevene trengte eksempler på hva en god begrunnelse er. Vi prøver igjen i neste emne.",
+        ),
+    ]:
+        entry = PracticeLogEntry.objects.create(
+            cycle=cycle, practised_on=on, what=what, who=who, learned=learned
+        )
+        _dated(entry, on, 15)
+    conclusion = Conclusion.objects.create(
+        cycle=cycle,
+        learning_point=feedback_point,
+        text=(
+            "Fremovermeldinger med ett neste steg og fast tid i starten av timen blir en del av "
+            "matematikkundervisningen på trinnet. Vi ser på det igjen etter jul."
+        ),
+    )
+    decided_on = sent_day + datetime.timedelta(days=12)
+    _dated(conclusion, decided_on, 14)
+    feedback_point.decision = LearningPoint.Decision.ADOPT
+    feedback_point.decision_reason = (
+        "Elevene bruker meldingene, og lærerne mener tidsbruken er overkommelig. Vi gjør det "
+        "fast i matematikk fra neste måned."
+    )
+    feedback_point.save(update_fields=["decision", "decision_reason"])
+    _tasks(cycle, Phase.IMPLEMENTATION, Task.Status.DONE, positions=(0,))
+    _tasks(cycle, Phase.IMPLEMENTATION, Task.Status.IN_PROGRESS, positions=(1, 2))
 
 
 def _korttid(cycle: Cycle, day) -> None:
@@ -896,13 +1303,14 @@ def _korttid(cycle: Cycle, day) -> None:
 
 
 # (unit, title, days since the start, builder); each unit's leader owns its cycle.
-# Avdeling Fjordgløtt (vert@) has no cycle: it is the unit others visit to learn from.
+# Avdeling Fjordgløtt (vert@) has no cycle: it is the unit others visit to learn from,
+# and has a request from Avdeling 2 – skjermet (leder@) waiting for its answer.
 DEMO_CYCLES = [
     (SKJERMET, "Gode måltider i skjermet enhet", 56, _skjermet),
     ("Avdeling Blåbær", "Språkarbeid i hverdagssituasjoner", 2, _blabaer),
-    ("Hjemmetjenesten nord", "Trygg legemiddelhåndtering hjemme hos brukeren", 38,
+    ("Hjemmetjenesten nord", "Trygg legemiddelhåndtering hjemme hos brukeren", 45,
      _hjemmetjenesten_nord),
-    ("Mellomtrinnet", "Vurdering for læring i matematikk", 80, _mellomtrinnet),
+    ("Mellomtrinnet", "Vurdering for læring i matematikk", 110, _mellomtrinnet),
     ("Korttidsavdelingen", "Trygge overganger fra korttid til hjemmet", 70, _korttid),
 ]  # fmt: skip
 
@@ -912,8 +1320,12 @@ def seed_cycles(organisation: DemoOrganisation) -> None:
 
     A cycle already in its unit under the same title is left alone, so running the seed
     again changes nothing (the dates stay those of the first run). Everything goes through
-    the phase engine where it has an operation, so timelines hold real events; their
-    timestamps are then moved back to plausible days.
+    the phase engine and the visit workflow (``learning/visits.py``) where they have an
+    operation, so timelines and visits hold real events; their timestamps are then moved
+    back to plausible days. The visit workflow queues emails to the people involved, sent
+    once the seed's transaction commits (printed to the console without a mail server).
+
+    The practice register (``seed_practices``) must exist first: cycles choose hosts in it.
     """
     today = timezone.localdate()
     with translation.override(organisation.elvedal.language_form):
@@ -933,3 +1345,218 @@ def seed_cycles(organisation: DemoOrganisation) -> None:
                 CycleEvent.objects.filter(cycle=cycle).update(created_at=_at(start, 9))
                 build(cycle, lambda n, start=start: start + datetime.timedelta(days=n))
             organisation.cycles[title] = cycle
+
+
+# The practice register in Elvedal
+
+MEALS_PRACTICE = "Rolige måltider med vertskap"
+FEEDBACK_PRACTICE = "Fremovermeldinger og egenvurdering i matematikk"
+MEDICATION_PRACTICE = "Elektronisk medisindispenser og dobbeltkontroll"
+
+
+@dataclass(frozen=True)
+class DemoPractice:
+    unit: str
+    title: str
+    themes: str
+    description: str
+    visits_per_month: int = 1
+    days_ago: int = 90
+    published: bool = True
+
+
+# Practices units share, across the sectors and both former municipalities. The unit's
+# leader registered each one and is its contact person.
+DEMO_PRACTICES = [
+    DemoPractice(
+        "Avdeling Fjordgløtt",
+        MEALS_PRACTICE,
+        "måltid, demens, ernæring, drikke, vekttap, måltidsvert",
+        "Ved hvert bord sitter en av oss som måltidsvert gjennom hele måltidet, spiser sammen "
+        "med beboerne og hjelper uten å ta over. Vi har skjermet måltidene for telefoner, "
+        "medisinrunder og unødvendig trafikk gjennom stua. Rett etter måltidet registrerer "
+        "verten mat og drikke, og vekttap følges opp på det ukentlige tverrfaglige møtet. "
+        "Beboerne med demens spiser og drikker mer, og det er blitt mye roligere i avdelingen.",
+        visits_per_month=2,
+        days_ago=140,
+    ),
+    DemoPractice(
+        "Avdeling 1 – langtid",
+        "Strukturert rapport og dokumentasjon med ISBAR",
+        "dokumentasjon, rapport, ISBAR, vaktskifte, pasientsikkerhet",
+        "Vi gir muntlig rapport ved vaktskiftet etter ISBAR-strukturen og avslutter med fem "
+        "minutter felles dokumentasjon i journalen. Et lommekort med malen henger ved "
+        "vaktrommet, og nyansatte øver sammen med en erfaren kollega den første uka. "
+        "Rapporten tar kortere tid, færre beskjeder forsvinner, og dokumentasjonen er blitt "
+        "mer lik fra vakt til vakt.",
+        days_ago=175,
+    ),
+    DemoPractice(
+        "Sundvik omsorgssenter",
+        "Aktivitetsvenner – frivillige i hverdagen",
+        "frivillighet, aktivitet, Leve hele livet, ensomhet, samarbeid",
+        "Sammen med frivilligsentralen har vi faste aktivitetsvenner som kommer hver uke og går "
+        "tur, leser avisen eller synger med beboerne. Hver beboer har en kort «dette liker "
+        "jeg»-plan som de frivillige bruker. Beboerne får flere gode stunder i hverdagen, og de "
+        "frivillige får opplæring og en fast kontaktperson hos oss.",
+        days_ago=120,
+    ),
+    DemoPractice(
+        "Bjørkheim bo- og tjenestested",
+        "Velferdsteknologi som gir mer selvstendighet",
+        "velferdsteknologi, selvstendighet, digitalt tilsyn, brukermedvirkning",
+        "Beboerne bruker digital kalender med påminnelser, elektronisk dørlås og digitalt "
+        "tilsyn om natten, valgt sammen med hver beboer og pårørende. Vi prøver ut én løsning "
+        "om gangen og evaluerer den etter fire uker. Flere beboere klarer hverdagen mer på egen "
+        "hånd, og vi bruker tiden på det som betyr mest for dem.",
+        visits_per_month=2,
+        days_ago=60,
+    ),
+    DemoPractice(
+        "Hjemmetjenesten sør",
+        MEDICATION_PRACTICE,
+        "legemidler, velferdsteknologi, medisindispenser, avvik, sjekkliste, vikarer",
+        "Brukere med mange legemidler får elektronisk medisindispenser som varsler oss hvis en "
+        "dose ikke blir tatt. Multidosene kontrolleres av to sykepleiere hver uke mot "
+        "legemiddellisten fra fastlegen. Vikarer går sammen med en fast kollega de første "
+        "rutene og har en sjekkliste i bilen. Avvikene i legemiddelhåndteringen har gått "
+        "tydelig ned det siste året.",
+        visits_per_month=2,
+        days_ago=150,
+    ),
+    DemoPractice(
+        "Hjemmetjenesten nord",
+        "Første døgn hjemme etter utskrivelse",
+        "overganger, utskrivelse, samhandling, pårørende, legemiddelliste",
+        "Vi besøker alle som skrives ut fra sykehus eller korttidsopphold innen ett døgn, med "
+        "oppdatert legemiddelliste og en sjekkliste for overgangen. Pårørende inviteres til "
+        "samtalen, og vi avtaler sammen hva som skal skje den første uka. Færre brukere blir "
+        "lagt inn igjen, og overgangene er blitt tryggere for både brukere og pårørende.",
+        days_ago=100,
+    ),
+    DemoPractice(
+        "Sundvik skole",
+        FEEDBACK_PRACTICE,
+        "vurdering for læring, matematikk, fremovermeldinger, egenvurdering, mellomtrinnet",
+        "Lærerne gir korte, skriftlige fremovermeldinger i matematikk: hva eleven mestrer, og "
+        "ett konkret neste steg. Elevene starter neste økt med å lese meldingen og jobbe med "
+        "neste steg, og de vurderer eget arbeid med kjennetegn skrevet med deres egne ord. Vi "
+        "ser at flere elever bruker tilbakemeldingen og snakker mer om egen læring.",
+        visits_per_month=2,
+        days_ago=200,
+    ),
+    DemoPractice(
+        "Småtrinnet",
+        "Trygge overganger fra barnehage til skole",
+        "overganger, skolestart, barnehage, samarbeid, foreldre",
+        "Sammen med barnehagene har vi et fast årshjul for overgangen: besøksdager, "
+        "fadderordning og overføringssamtaler med foreldrenes samtykke. Lærerne på 1. trinn "
+        "besøker barnehagene om våren og ser barna i kjente omgivelser. Skolestarten er blitt "
+        "roligere, og foreldrene forteller at de føler seg tryggere.",
+        days_ago=160,
+    ),
+    DemoPractice(
+        "Elvedal ungdomsskole",
+        "Elevmedvirkning med elevpanel i hvert fag",
+        "medvirkning, elevstemme, undervisning, exit-lapper, ungdomstrinnet",
+        "Hvert trinn har et elevpanel som møter faglærerne to ganger i semesteret og gir "
+        "innspill på undervisningen. Lærerne bruker korte exit-lapper etter timene og viser "
+        "elevene hva de har endret. Elevene opplever at stemmen deres teller, og lærerne får "
+        "raskt vite hva som fungerer.",
+        days_ago=80,
+    ),
+    DemoPractice(
+        "Avdeling Tyttebær",
+        "Språkarbeid i garderoben og ved måltidet",
+        "språk, hverdagssituasjoner, flerspråklige barn, måltid, garderobe",
+        "Vi bruker hverdagssituasjonene bevisst til språkarbeid: i garderoben setter vi ord på "
+        "klær og handlinger, og ved måltidet sitter en voksen ved hvert bord og snakker med "
+        "barna. Flerspråklige barn får støtte med bilder og med ord på morsmålet som "
+        "foreldrene har lært oss. Barna prater mer, og personalet har fått et felles språk for "
+        "hvordan vi snakker med barna.",
+        visits_per_month=2,
+        days_ago=110,
+    ),
+    DemoPractice(
+        "Sundvik barnehage",
+        "Barns medvirkning i planleggingen",
+        "medvirkning, planlegging, barnesamtaler, dokumentasjon",
+        "Hver måned har vi barnesamtaler i små grupper der barna forteller hva de vil utforske, "
+        "og ønskene deres blir en del av månedsplanen. Vi dokumenterer med bilder og barnas "
+        "egne ord på veggen, slik at barna ser at de er blitt hørt. Foreldrene ser den samme "
+        "dokumentasjonen i appen.",
+        days_ago=70,
+    ),
+    DemoPractice(
+        "Helsestasjonen",
+        "Barselgrupper med tolk",
+        "foreldreveiledning, tolk, barsel, likeverdige tjenester",
+        "Vi holder barselgrupper med kvalifisert tolk for foreldre som ikke snakker godt norsk, "
+        "med de samme temaene som i de andre gruppene. Helsesykepleier og tolk planlegger "
+        "samlingene sammen på forhånd. Foreldrene knytter kontakter, og flere kommer til "
+        "konsultasjonene og ringer oss når de lurer på noe.",
+        days_ago=130,
+    ),
+    DemoPractice(
+        "Elvedal SFO",
+        "Fysisk aktivitet hver dag på SFO",
+        "SFO, fysisk aktivitet, lek, inkludering",
+        "Hver dag har vi minst én time organisert fysisk aktivitet ute eller i gymsalen, ledet "
+        "av faste voksne. Barna velger mellom aktivitetsstasjoner, og de eldste er med og leder "
+        "leker for de yngste. Det er færre konflikter på ettermiddagen, og barna som er minst "
+        "aktive, er mer med.",
+        visits_per_month=3,
+        days_ago=90,
+    ),
+    DemoPractice(
+        "HR og organisasjon",
+        "Introduksjonsprogram med fadder for nyansatte",
+        "introduksjon, nyansatte, fadderordning, rekruttering, beholde ansatte",
+        "Nyansatte i helse og omsorg får en fadder de første seks ukene, en fast "
+        "introduksjonsdag og en sjekkliste som leder og fadder går gjennom sammen. Programmet "
+        "er utviklet sammen med tillitsvalgte og verneombud. Flere nyansatte blir værende det "
+        "første året, og lederne slipper å finne opp opplæringen på nytt hver gang.",
+        days_ago=190,
+    ),
+    DemoPractice(
+        "Sundvik SFO",
+        "Lesevenner på SFO",
+        "lesing, SFO, lesevenner",
+        "Elevene på 4. trinn er lesevenner for 1. trinn to ettermiddager i uka. Vi prøver det "
+        "ut dette halvåret og deler erfaringene når vi har evaluert.",
+        days_ago=12,
+        published=False,
+    ),
+]
+
+
+def seed_practices(organisation: DemoOrganisation) -> None:
+    """Elvedal's practice register: one practice a unit, one of them still a draft.
+
+    A practice already in its unit under the same title is left alone.
+    """
+    today = timezone.localdate()
+    for item in DEMO_PRACTICES:
+        unit = organisation.units[item.unit]
+        leader = _leader(unit)
+        practice, created = Practice.objects.get_or_create(
+            unit=unit,
+            title=item.title,
+            defaults={
+                "description": item.description,
+                "themes": item.themes,
+                "contact": leader,
+                "visits_per_month": item.visits_per_month,
+                "is_published": item.published,
+                "created_by": leader,
+            },
+        )
+        if created:
+            when = _at(today - datetime.timedelta(days=item.days_ago), 13)
+            Practice.objects.filter(pk=practice.pk).update(created_at=when, updated_at=when)
+        organisation.practices[item.title] = practice
+
+
+def _practice(cycle: Cycle, title: str) -> Practice:
+    """A practice in the register of the cycle's municipality."""
+    return Practice.objects.get(unit__municipality_id=cycle.unit.municipality_id, title=title)

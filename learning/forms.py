@@ -6,18 +6,28 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from learning.models import (
+    CandidateSource,
+    Conclusion,
     Cycle,
     Idea,
     IntroductionMeeting,
     LearningPoint,
+    ObservationNote,
     Obstacle,
     PersonalGoal,
     Phase,
     PhasePlan,
+    Practice,
+    PracticeAttachment,
+    PracticeLogEntry,
     RepresentativeInvolvement,
+    SharingSession,
     Task,
     Unit,
     User,
+    Visit,
+    VisitFeedback,
+    VisitReflection,
 )
 
 
@@ -385,3 +395,280 @@ class ObstacleForm(forms.ModelForm):
             "occurred_on": DateInput(),
             "action_taken": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+# The practice register
+
+
+class PracticeForm(forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = ["title", "description", "themes", "contact", "visits_per_month", "is_published"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = unit.people()
+        self.fields["contact"].empty_label = _("The unit's leader")
+
+
+class PracticeAttachmentForm(forms.ModelForm):
+    class Meta:
+        model = PracticeAttachment
+        fields = ["title", "file"]
+
+
+class PracticeFilterForm(UnitFilterForm):
+    """Search words and the unit filters, applied to practices through their unit."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("For example “måltid” or “overganger”."),
+    )
+
+    def filter(self, practices):
+        if not self.is_valid():
+            return practices
+        data = self.cleaned_data
+        if data["sector"]:
+            sector = data["sector"]
+            practices = practices.filter(
+                Q(unit=sector) | Q(unit__parent=sector) | Q(unit__parent__parent=sector)
+            )
+        if data["unit_type"]:
+            practices = practices.filter(unit__unit_type=data["unit_type"])
+        if data["former_municipality"]:
+            practices = practices.filter(unit__former_municipality_id=data["former_municipality"])
+        return practices
+
+
+# Phase 4
+
+
+class CandidateSourceForm(forms.ModelForm):
+    class Meta:
+        model = CandidateSource
+        fields = ["kind", "where", "contact", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class HostForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["host_practice", "host_unit", "host_external"]
+
+    def __init__(self, *args, units, practices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host_unit"].queryset = units
+        self.fields["host_unit"].empty_label = _("None")
+        self.fields["host_practice"].queryset = practices
+        self.fields["host_practice"].empty_label = _("None")
+        self.fields["host_practice"].label = _("A practice from the register")
+        self.fields["host_unit"].label = _("Or a unit in the municipality")
+        self.fields["host_external"].label = _("Or an external host")
+
+    def clean(self):
+        data = super().clean()
+        practice, unit = data.get("host_practice"), data.get("host_unit")
+        external = (data.get("host_external") or "").strip()
+        if practice:
+            if unit and unit != practice.unit:
+                raise forms.ValidationError(
+                    _("The practice belongs to %(unit)s. Choose that unit or no unit."),
+                    params={"unit": practice.unit.name},
+                )
+            data["host_unit"] = practice.unit
+        chosen = [bool(data.get("host_unit")), bool(external)]
+        if not any(chosen):
+            raise forms.ValidationError(_("Choose a practice or a unit, or describe the host."))
+        if all(chosen):
+            raise forms.ValidationError(
+                _("Choose either a unit in the municipality or an external host, not both.")
+            )
+        data["host_external"] = external
+        return data
+
+
+# Phase 5: visits
+
+
+class VisitRequestForm(forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = ["starts_at", "ends_at", "observers", "purpose"]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "observers": forms.CheckboxSelectMultiple(),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "purpose": _(
+                "What you hope to see and learn. The host also sees your focus question and "
+                "learning points."
+            )
+        }
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["observers"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The visit must end after it starts."))
+        return data
+
+
+class VisitAnswerForm(forms.Form):
+    ACCEPT, DECLINE, PROPOSE = "accept", "decline", "propose"
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ACCEPT, _("Accept the visit")),
+            (PROPOSE, _("Propose another time")),
+            (DECLINE, _("Decline")),
+        ],
+    )
+    message = forms.CharField(
+        label=_("Message or reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you decline, so the unit can look elsewhere."),
+    )
+    starts_at = forms.DateTimeField(label=_("New start"), required=False, widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("New end"), required=False, widget=DateTimeInput())
+
+    def clean(self):
+        data = super().clean()
+        answer = data.get("answer")
+        if answer == self.DECLINE and not (data.get("message") or "").strip():
+            self.add_error("message", _("Tell the unit why, so it can look elsewhere."))
+        if answer == self.PROPOSE:
+            starts, ends = data.get("starts_at"), data.get("ends_at")
+            if not starts:
+                self.add_error("starts_at", _("Give the new start time."))
+            if not ends:
+                self.add_error("ends_at", _("Give the new end time."))
+            if starts and ends and ends <= starts:
+                self.add_error("ends_at", _("The visit must end after it starts."))
+        return data
+
+
+class ObservationNoteForm(forms.ModelForm):
+    class Meta:
+        model = ObservationNote
+        fields = ["learning_point", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learning_point"].queryset = cycle.learning_points.all()
+        self.fields["learning_point"].empty_label = _("In general")
+
+
+class VisitReflectionForm(forms.ModelForm):
+    class Meta:
+        model = VisitReflection
+        fields = ["observed", "take_home"]
+        widgets = {
+            "observed": forms.Textarea(attrs={"rows": 3}),
+            "take_home": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class VisitFeedbackForm(forms.ModelForm):
+    class Meta:
+        model = VisitFeedback
+        fields = ["works", "learned", "questions", "suggestions", "show_on_practice"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ["works", "learned", "questions", "suggestions"]
+        }
+
+
+class AcknowledgeForm(forms.Form):
+    reply = forms.CharField(
+        label=_("A short reply (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# Phase 6
+
+
+class SharingSessionForm(forms.ModelForm):
+    class Meta:
+        model = SharingSession
+        fields = ["held_on", "attendees", "other_attendees", "note"]
+        widgets = {
+            "held_on": DateInput(),
+            "attendees": forms.CheckboxSelectMultiple(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("attendees") and not data.get("other_attendees"):
+            raise forms.ValidationError(_("Say who attended the session."))
+        return data
+
+
+class ConclusionForm(forms.ModelForm):
+    class Meta:
+        model = Conclusion
+        fields = ["learning_point", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learning_point"].queryset = cycle.learning_points.all()
+        self.fields["learning_point"].empty_label = _("In general")
+
+
+class PracticeLogForm(forms.ModelForm):
+    class Meta:
+        model = PracticeLogEntry
+        fields = ["practised_on", "what", "who", "learned"]
+        widgets = {
+            "practised_on": DateInput(),
+            "what": forms.Textarea(attrs={"rows": 2}),
+            "learned": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = LearningPoint
+        fields = ["decision", "decision_reason"]
+        widgets = {
+            "decision": forms.RadioSelect(),
+            "decision_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].required = True
+        self.fields["decision"].choices = LearningPoint.Decision.choices
+        self.fields["decision_reason"].required = True
+        self.fields["decision_reason"].error_messages["required"] = _(
+            "Write why, so others can learn from the decision."
+        )

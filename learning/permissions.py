@@ -171,3 +171,46 @@ def visible_units(user: User | AnonymousUser) -> QuerySet[Unit]:
         Q(pk__in=access.unit_ids_with(*UNIT_MEMBER_ROLES))
         | Q(municipality_id__in=access.municipality_ids_with(HR, SENIOR))
     )
+
+
+# Visits have two sides: the observing unit (the cycle's unit) and the host unit.
+
+VISIT_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # action: (roles on the observing side, roles on the host side) that allow it
+    "visit.view": (UNIT_MEMBER_ROLES | {HR, SENIOR}, UNIT_MEMBER_ROLES | {HR, SENIOR}),
+    "visit.observe": (UNIT_MEMBER_ROLES, frozenset()),
+    "visit.request": (frozenset({LEADER, SUPPORTER}), frozenset()),
+    "visit.host": (frozenset(), frozenset({LEADER})),
+}
+HOST_CONTACT = "host_contact"
+
+
+def visit_roles(user: User | AnonymousUser, visit) -> tuple[frozenset[str], frozenset[str]]:
+    """The person's roles on the observing side and on the host side of a visit.
+
+    The host's contact person counts as a leader of the host side for the visit.
+    """
+    access = get_access(user)
+    observing = access.roles_in_unit(visit.cycle.unit)
+    hosting = access.roles_in_unit(visit.host_unit) if visit.host_unit_id else frozenset()
+    if user.is_authenticated and visit.host_contact_id == user.pk and visit.host_unit_id:
+        hosting = hosting | {LEADER, HOST_CONTACT}
+    return observing, hosting
+
+
+def has_visit_perm(user: User | AnonymousUser, action: str, visit) -> bool:
+    observing_allowed, hosting_allowed = VISIT_RULES[action]
+    if get_access(user).is_superuser:
+        return True
+    observing, hosting = visit_roles(user, visit)
+    return bool(observing & observing_allowed or hosting & hosting_allowed)
+
+
+def authorize_visit(user: User | AnonymousUser, action: str, visit) -> None:
+    """404 for people on neither side of the visit, 403 when their role is too weak."""
+    if has_visit_perm(user, action, visit):
+        return
+    observing, hosting = visit_roles(user, visit)
+    if not observing and not hosting:
+        raise Http404
+    raise PermissionDenied

@@ -43,7 +43,7 @@ class Requirement:
 
 
 def _not_built_yet(cycle: Cycle) -> bool:
-    """Work for phases 4-7 cannot be recorded yet, so it is always missing."""
+    """Phase 7's evaluation cannot be recorded yet, so it is always missing."""
     return False
 
 
@@ -71,15 +71,24 @@ REQUIREMENTS: dict[int, list[Requirement]] = {
         Requirement(_("At least one learning point"), lambda c: c.learning_point_count > 0),
     ],
     Phase.BEST_PRACTICE: [
-        Requirement(_("A chosen host unit that shares its practice"), _not_built_yet),
+        Requirement(
+            _("A chosen host that shares its practice"),
+            lambda c: bool(c.host_unit_id or c.host_external.strip()),
+        ),
     ],
     Phase.OBSERVATION: [
-        Requirement(_("A visit held, with observation notes"), _not_built_yet),
-        Requirement(_("Feedback delivered to the host unit"), _not_built_yet),
+        Requirement(_("A visit that has taken place"), lambda c: c.held_visit_count > 0),
+        Requirement(_("Observation notes from the visit"), lambda c: c.observation_note_count > 0),
+        Requirement(_("Feedback sent to the host"), lambda c: c.sent_feedback_count > 0),
     ],
     Phase.IMPLEMENTATION: [
-        Requirement(_("A sharing session in the unit"), _not_built_yet),
-        Requirement(_("A decision for each learning point: adopt, adjust or drop"), _not_built_yet),
+        Requirement(
+            _("At least one sharing session in the unit"), lambda c: c.sharing_session_count > 0
+        ),
+        Requirement(
+            _("A decision for each learning point: adopt, adjust or drop"),
+            lambda c: c.learning_point_count > 0 and c.undecided_point_count == 0,
+        ),
     ],
     Phase.EVALUATION: [
         Requirement(_("Answers to the evaluation questions"), _not_built_yet),

@@ -9,23 +9,20 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from learning.models import User
+from learning.models import User, Visit
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=60,
-    retry_backoff_max=60 * 30,
-    max_retries=8,
-)
-def send_templated_email(user_id: int, subject_template: str, body_template: str, context: dict):
-    """Render an email in the recipient's language and send it.
+RETRY = {
+    "autoretry_for": (smtplib.SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": 60,
+    "retry_backoff_max": 60 * 30,
+    "max_retries": 8,
+}
 
-    Temporary mail-server errors are retried with backoff; a person who has
-    been removed or switched off meanwhile gets nothing.
-    """
+
+def _render_and_send(user_id: int, subject_template: str, body_template: str, context: dict):
     user = User.objects.select_related("municipality").filter(pk=user_id, is_active=True).first()
     if user is None:
         logger.info("Email to person %s skipped: no active person with that id", user_id)
@@ -35,3 +32,32 @@ def send_templated_email(user_id: int, subject_template: str, body_template: str
         subject = "".join(render_to_string(subject_template, context).splitlines())
         body = render_to_string(body_template, context)
     send_mail(subject, body, None, [user.email])
+
+
+@shared_task(**RETRY)
+def send_templated_email(user_id: int, subject_template: str, body_template: str, context: dict):
+    """Render an email in the recipient's language and send it.
+
+    Temporary mail-server errors are retried with backoff; a person who has
+    been removed or switched off meanwhile gets nothing.
+    """
+    _render_and_send(user_id, subject_template, body_template, context)
+
+
+@shared_task(**RETRY)
+def send_visit_email(user_id: int, template: str, visit_id: int):
+    """Tell one person about a change to a visit, with the visit as it is when sent."""
+    visit = (
+        Visit.objects.select_related("cycle__unit", "host_unit", "feedback")
+        .filter(pk=visit_id)
+        .first()
+    )
+    if visit is None:
+        logger.info("Visit email %s skipped: visit %s is gone", template, visit_id)
+        return
+    _render_and_send(
+        user_id,
+        f"learning/email/{template}_subject.txt",
+        f"learning/email/{template}.txt",
+        {"visit": visit},
+    )

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from learning.forms import EmailAuthenticationForm, QueuedPasswordResetForm
-from learning.views import cycles, organisation, phase_work, plan
+from learning.views import cycles, organisation, phase_work, plan, practices, visits
 
 urlpatterns = [
     path("", organisation.home, name="home"),
@@ -67,6 +67,55 @@ urlpatterns = [
         "cycles/<int:pk>/learning-points/<int:point_pk>/delete/",
         phase_work.learning_point_delete,
         name="learning_point_delete",
+    ),
+    # Phase 4: best practice and the host
+    path("cycles/<int:pk>/sources/", phase_work.source_create, name="source_create"),
+    path(
+        "cycles/<int:pk>/sources/<int:source_pk>/delete/",
+        phase_work.source_delete,
+        name="source_delete",
+    ),
+    path("cycles/<int:pk>/host/", phase_work.host_choose, name="host_choose"),
+    # Phase 6: sharing and implementation at home
+    path(
+        "cycles/<int:pk>/sharing-sessions/",
+        phase_work.sharing_session_create,
+        name="sharing_session_create",
+    ),
+    path("cycles/<int:pk>/conclusions/", phase_work.conclusion_create, name="conclusion_create"),
+    path("cycles/<int:pk>/practice-log/", phase_work.practice_log_create, name="practice_log_create"),
+    path(
+        "cycles/<int:pk>/learning-points/<int:point_pk>/decision/",
+        phase_work.decision_save,
+        name="decision_save",
+    ),
+    # Phase 5: visits, seen from both sides
+    path("cycles/<int:pk>/visits/new/", visits.visit_request, name="visit_request"),
+    path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/answer/", visits.visit_answer, name="visit_answer"),
+    path("visits/<int:pk>/accept-time/", visits.visit_accept_time, name="visit_accept_time"),
+    path("visits/<int:pk>/cancel/", visits.visit_cancel, name="visit_cancel"),
+    path("visits/<int:pk>/calendar.ics", visits.visit_calendar, name="visit_calendar"),
+    path("visits/<int:pk>/notes/", visits.note_create, name="note_create"),
+    path("visits/<int:pk>/reflection/", visits.reflection_create, name="reflection_create"),
+    path("visits/<int:pk>/feedback/", visits.feedback_save, name="feedback_save"),
+    path(
+        "visits/<int:pk>/feedback/acknowledge/",
+        visits.feedback_acknowledge,
+        name="feedback_acknowledge",
+    ),
+    path("units/<int:pk>/visits/", visits.host_visits, name="host_visits"),
+    # The practice register
+    path("practices/", practices.practice_list, name="practice_list"),
+    path("practices/<int:pk>/", practices.practice_detail, name="practice_detail"),
+    path("units/<int:unit_pk>/practices/new/", practices.practice_create, name="practice_create"),
+    path("practices/<int:pk>/edit/", practices.practice_edit, name="practice_edit"),
+    path(
+        "practices/<int:pk>/attachments/", practices.attachment_create, name="attachment_create"
+    ),
+    path("attachments/<int:pk>/", practices.attachment_download, name="attachment_download"),
+    path(
+        "attachments/<int:pk>/delete/", practices.attachment_delete, name="attachment_delete"
     ),
     # The implementation plan
     path("cycles/<int:pk>/plan/", plan.plan, name="plan"),

@@ -1,4 +1,5 @@
-"""seed_demo builds the demo municipality, its demo logins, its cycles, and nothing twice."""
+"""seed_demo builds the demo municipality, its demo logins, its practice register, its cycles
+and their visits, and nothing twice."""
 
 from __future__ import annotations
 
@@ -8,26 +9,34 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import SESSION_KEY, authenticate
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from learning import phases
 from learning.models import (
+    CandidateSource,
     Cycle,
     CycleEvent,
     Idea,
+    LearningPoint,
     Membership,
     Municipality,
     MunicipalityRole,
     NeedAgreement,
+    ObservationNote,
     PersonalGoal,
     Phase,
+    Practice,
     RepresentativeInvolvement,
     Task,
     Unit,
     User,
+    Visit,
+    VisitFeedback,
+    VisitReflection,
 )
-from learning.permissions import has_perm
+from learning.permissions import has_perm, has_visit_perm
 
 LOGINS = [
     "admin@demo.kommune.no",
@@ -326,3 +335,151 @@ def test_demo_cycle_content_is_valid(seeded):
         idea.full_clean()
     for goal in PersonalGoal.objects.all():
         goal.full_clean()
+
+
+# The practice register
+
+
+def test_register_has_published_practices_and_one_draft(elvedal):
+    practices = Practice.objects.filter(unit__municipality=elvedal)
+    published = practices.filter(is_published=True)
+    assert published.count() >= 12
+    assert practices.filter(is_published=False).count() == 1
+    assert published.values("unit").distinct().count() == published.count()
+    assert len(set(published.values_list("unit__unit_type", flat=True))) >= 5
+    assert set(published.values_list("unit__former_municipality__name", flat=True)) >= {
+        "Elvedal",
+        "Sundvik",
+    }
+    for practice in practices.select_related("unit", "contact", "created_by"):
+        practice.full_clean()
+        assert len(practice.theme_list) >= 3
+        assert 1 <= practice.visits_per_month <= 3
+        assert practice.contact in practice.unit.leaders()
+        assert practice.created_by == practice.contact
+        assert practice.created_at < timezone.now()
+
+
+@pytest.mark.parametrize(
+    "word", ["måltidene", "overganger", "dokumentasjon", "medvirkning", "velferdsteknologi"]
+)
+def test_register_has_practices_to_search_for(elvedal, word):
+    practices = Practice.objects.filter(unit__municipality=elvedal, is_published=True)
+    matching = practices.filter(Q(description__icontains=word) | Q(themes__icontains=word))
+    assert matching.exists()
+
+
+def test_vert_shares_calm_mealtimes(seeded):
+    practice = Practice.objects.get(unit__name="Avdeling Fjordgløtt")
+    assert practice.is_published
+    assert practice.contact == user("vert@demo.kommune.no")
+    assert {"måltid", "demens", "ernæring"} <= set(practice.theme_list)
+
+
+# Visits
+
+
+def test_vert_has_a_request_from_leders_unit_to_answer(leders_cycle):
+    vert = user("vert@demo.kommune.no")
+    practice = Practice.objects.get(unit__name="Avdeling Fjordgløtt")
+    assert leders_cycle.current_phase == Phase.LEARNING_POINTS
+    assert (leders_cycle.host_unit, leders_cycle.host_practice) == (practice.unit, practice)
+    assert set(leders_cycle.candidate_sources.values_list("kind", flat=True)) == {
+        CandidateSource.Kind.COLLEAGUES,
+        CandidateSource.Kind.REGISTER,
+    }
+    visit = Visit.objects.get(cycle=leders_cycle)
+    assert visit.status == Visit.Status.REQUESTED
+    assert (visit.host_unit, visit.practice, visit.host_contact) == (practice.unit, practice, vert)
+    assert visit.requested_by == leders_cycle.owner
+    assert has_visit_perm(vert, "visit.host", visit)
+    observers = set(visit.observers.all())
+    assert len(observers) == 2
+    assert user("ansatt@demo.kommune.no") in observers
+    assert observers <= set(leders_cycle.unit.people())
+    starts, ends = timezone.localtime(visit.starts_at), timezone.localtime(visit.ends_at)
+    assert 12 <= (starts.date() - timezone.localdate()).days <= 16
+    assert starts.weekday() < 5
+    assert (starts.hour, ends.hour) == (10, 13)
+    assert visit.purpose.strip()
+
+
+@pytest.fixture
+def acknowledged(seeded) -> VisitFeedback:
+    return VisitFeedback.objects.select_related("visit__cycle").get(
+        sent_at__isnull=False, acknowledged_at__isnull=False
+    )
+
+
+def test_a_visit_with_acknowledged_feedback_leads_to_phase_6(acknowledged):
+    visit = acknowledged.visit
+    assert visit.is_held
+    assert not visit.feedback_is_late
+    assert acknowledged.show_on_practice
+    assert acknowledged.host_reply.strip()
+    assert acknowledged.acknowledged_by == visit.host_contact
+    assert visit.practice.is_published
+    assert visit.cycle.host_practice == visit.practice
+    cycle = Cycle.objects.with_progress().get(pk=visit.cycle_id)
+    assert cycle.unit.municipality.name == "Elvedal kommune"
+    assert cycle.current_phase == Phase.IMPLEMENTATION
+    assert phases.missing_for(cycle, Phase.BEST_PRACTICE) == []
+    assert phases.missing_for(cycle, Phase.OBSERVATION) == []
+    decision = str(phases.REQUIREMENTS[Phase.IMPLEMENTATION][1].label)
+    assert phases.missing_for(cycle, Phase.IMPLEMENTATION) == [decision]
+    assert cycle.conclusions.exists()
+    assert cycle.practice_log.exists()
+    points = cycle.learning_points.all()
+    assert len(points) == 2
+    assert sorted(point.decision for point in points) == ["", LearningPoint.Decision.ADOPT]
+
+
+def test_the_visit_with_feedback_has_a_realistic_record(acknowledged):
+    visit = acknowledged.visit
+    cycle = visit.cycle
+    now = timezone.now()
+    assert 18 <= (timezone.localdate() - visit.visit_date).days <= 24
+    notes = ObservationNote.objects.filter(visit=visit)
+    assert {note.learning_point for note in notes} == set(cycle.learning_points.all())
+    assert {note.author for note in notes} <= set(visit.observers.all())
+    reflections = VisitReflection.objects.filter(visit=visit)
+    assert reflections.count() == 2
+    assert all(reflection.within_a_day for reflection in reflections)
+    assert visit.created_at < visit.responded_at < visit.starts_at
+    assert visit.ends_at < acknowledged.sent_at < acknowledged.acknowledged_at < now
+    session = cycle.sharing_sessions.get()
+    assert (session.held_on - visit.visit_date).days in (2, 3, 4)
+    assert session.attendees.count() >= 3
+    events = list(cycle.events.order_by("created_at"))
+    assert [(e.from_phase, e.to_phase) for e in events[-3:]] == [(3, 4), (4, 5), (5, 6)]
+    assert events[-1].kind == CycleEvent.Kind.ADVANCED
+    assert all(event.created_at < now for event in events)
+    assert events[-1].created_at > acknowledged.sent_at
+
+
+def test_a_held_visit_without_feedback_is_late(seeded):
+    late = [
+        visit
+        for visit in Visit.objects.filter(status=Visit.Status.CONFIRMED, feedback__isnull=True)
+        if visit.is_held
+    ]
+    assert len(late) == 1
+    visit = late[0]
+    assert not visit.feedback_sent
+    assert visit.feedback_is_late
+    assert 8 <= (timezone.localdate() - visit.visit_date).days <= 12
+
+
+def test_demo_visits_are_valid(seeded):
+    for model in (Practice, Visit, ObservationNote, VisitReflection, VisitFeedback):
+        for obj in model.objects.all():
+            obj.full_clean()
+    for visit in Visit.objects.all():
+        assert visit.cycle.unit != visit.host_unit
+        assert visit.observers.exists()
+
+
+def test_running_twice_adds_no_practices_or_visits(seeded):
+    counts = [model.objects.count() for model in (Practice, Visit, VisitFeedback)]
+    call_command("seed_demo", stdout=StringIO())
+    assert [model.objects.count() for model in (Practice, Visit, VisitFeedback)] == counts

@@ -1,5 +1,7 @@
 from learning.models.cycles import (
     PHASE_DESCRIPTIONS,
+    CandidateSource,
+    Conclusion,
     Cycle,
     CycleEvent,
     Idea,
@@ -11,7 +13,9 @@ from learning.models.cycles import (
     PersonalGoal,
     Phase,
     PhasePlan,
+    PracticeLogEntry,
     RepresentativeInvolvement,
+    SharingSession,
     Task,
     TaskChange,
     validate_no_national_id,
@@ -27,9 +31,29 @@ from learning.models.organisation import (
     UserManager,
     validate_organisation_number,
 )
+from learning.models.practices import (
+    FEEDBACK_DUE_DAYS,
+    ObservationNote,
+    Practice,
+    PracticeAttachment,
+    Visit,
+    VisitFeedback,
+    VisitReflection,
+)
 
 __all__ = [
+    "FEEDBACK_DUE_DAYS",
     "PHASE_DESCRIPTIONS",
+    "CandidateSource",
+    "Conclusion",
+    "ObservationNote",
+    "Practice",
+    "PracticeAttachment",
+    "PracticeLogEntry",
+    "SharingSession",
+    "Visit",
+    "VisitFeedback",
+    "VisitReflection",
     "Cycle",
     "CycleEvent",
     "FormerMunicipality",

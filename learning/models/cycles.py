@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import fodselsnummer
 
@@ -86,6 +86,7 @@ PHASE_DESCRIPTIONS = {
 class CycleQuerySet(models.QuerySet):
     def with_progress(self) -> CycleQuerySet:
         """Annotate the counts the phase rules read, one subquery each (no join fan-out)."""
+        from learning.models.practices import ObservationNote, Visit
 
         def count(model, **filters):
             rows = (
@@ -100,7 +101,21 @@ class CycleQuerySet(models.QuerySet):
         return self.annotate(
             introduction_meeting_count=count(IntroductionMeeting),
             learning_point_count=count(LearningPoint),
+            undecided_point_count=count(LearningPoint, decision=""),
             unanswered_idea_count=count(Idea, response=""),
+            held_visit_count=count(Visit, status=Visit.Status.CONFIRMED, starts_at__lte=Now()),
+            observation_note_count=Coalesce(
+                Subquery(
+                    ObservationNote.objects.filter(visit__cycle=OuterRef("pk"))
+                    .order_by()
+                    .values("visit__cycle")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            sent_feedback_count=count(Visit, feedback__sent_at__isnull=False),
+            sharing_session_count=count(SharingSession),
         )
 
 
@@ -184,6 +199,30 @@ class Cycle(models.Model):
 
     # Phase 3
     focus_question = models.TextField(_("focus question"), blank=True)
+
+    # Phase 4: the chosen host (a unit in the municipality, or described in text)
+    host_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chosen_as_host",
+        verbose_name=_("host unit"),
+    )
+    host_practice = models.ForeignKey(
+        "Practice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chosen_by_cycles",
+        verbose_name=_("practice"),
+    )
+    host_external = models.CharField(
+        _("external host"),
+        max_length=300,
+        blank=True,
+        help_text=_("A host outside the municipality's units: name, place and contact."),
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -472,11 +511,18 @@ class NeedAgreement(models.Model):
 class LearningPoint(models.Model):
     """What to observe, what to learn, and how training and guidance happen at home."""
 
+    class Decision(models.TextChoices):
+        ADOPT = "adopt", _("Adopt")
+        ADJUST = "adjust", _("Adjust")
+        DROP = "drop", _("Drop")
+
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="learning_points")
     title = models.CharField(_("learning point"), max_length=200)
     observe = models.TextField(_("what to observe"))
     learn = models.TextField(_("what to learn"))
     train = models.TextField(_("how training and guidance will be arranged at home"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    decision_reason = models.TextField(_("why"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -517,6 +563,107 @@ class PersonalGoal(models.Model):
     @property
     def permission_unit(self) -> Unit:
         return self.learning_point.cycle.unit
+
+
+# Phase 4: where to find best practice
+
+
+class CandidateSource(models.Model):
+    """A place the unit looked for best practice."""
+
+    class Kind(models.TextChoices):
+        COLLEAGUES = "colleagues", _("Colleagues")
+        INTRANET = "intranet", _("Intranet")
+        LEADER_FORUM = "leader_forum", _("Leader forum")
+        NETWORK = "network", _("Network")
+        INTERNET = "internet", _("Internet")
+        UNION = "union", _("Professional union")
+        PARTNER = "partner", _("External partner")
+        VOLUNTARY = "voluntary", _("Voluntary organisation")
+        POLITICIAN = "politician", _("Politician")
+        REGISTER = "register", _("Practice register")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="candidate_sources")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    where = models.CharField(_("where"), max_length=300)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("candidate source")
+        verbose_name_plural = _("candidate sources")
+
+    def __str__(self) -> str:
+        return self.where
+
+
+# Phase 6: sharing and implementation at home
+
+
+class SharingSession(models.Model):
+    """A meeting at home where what was observed is shared and reflected on."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="sharing_sessions")
+    held_on = models.DateField(_("date"))
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("who attended")
+    )
+    other_attendees = models.CharField(_("others who attended"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name = _("sharing session")
+        verbose_name_plural = _("sharing sessions")
+
+    def __str__(self) -> str:
+        return f"{self.cycle} – {self.held_on}"
+
+
+class Conclusion(models.Model):
+    """What the unit concluded together, for a learning point or in general."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="conclusions")
+    learning_point = models.ForeignKey(
+        LearningPoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conclusions",
+        verbose_name=_("learning point"),
+    )
+    text = models.TextField(_("conclusion"), max_length=3000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("conclusion")
+        verbose_name_plural = _("conclusions")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class PracticeLogEntry(models.Model):
+    """One round of training the new practice at home."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="practice_log")
+    practised_on = models.DateField(_("when"))
+    what = models.TextField(_("what was practised"), max_length=2000)
+    who = models.CharField(_("by whom"), max_length=300)
+    learned = models.TextField(_("what we learned"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-practised_on", "-pk"]
+        verbose_name = _("practice log entry")
+        verbose_name_plural = _("practice log entries")
+
+    def __str__(self) -> str:
+        return self.what[:60]
 
 
 # The implementation plan

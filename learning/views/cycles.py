@@ -37,6 +37,7 @@ from learning.models import (
     PhasePlan,
     Task,
     Unit,
+    Visit,
 )
 from learning.permissions import (
     LEADER,
@@ -178,6 +179,9 @@ def _readonly_context(cycle: Cycle) -> dict:
     return {
         **tracker_context(cycle),
         "learning_points": cycle.learning_points.all(),
+        "visits": cycle.visits.select_related("host_unit").exclude(
+            status__in=[Visit.Status.DECLINED, Visit.Status.CANCELLED]
+        ),
         "agreements": agreements,
         "active_nav": "home",
     }
@@ -205,6 +209,9 @@ def _staff_view(request, cycle: Cycle, *, status: int = 200, goal_forms=None, fr
         "my_ideas": ideas_with_votes(user).filter(cycle=cycle, author=user),
         "other_ideas": ideas_with_votes(user).filter(cycle=cycle).exclude(author=user)[:30],
         "my_agreement": cycle.need_agreements.filter(user=user).first(),
+        "my_visits": cycle.visits.filter(observers=user)
+        .exclude(status__in=[Visit.Status.DECLINED, Visit.Status.CANCELLED])
+        .select_related("host_unit"),
         "can_participate": True,
         "active_nav": "home",
     }

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from learning.forms import ProfileForm, UnitFilterForm
 from learning.htmx import render_page
-from learning.models import Cycle, Membership, Municipality, Unit, User
+from learning.models import Cycle, Membership, Municipality, Unit, User, Visit
 from learning.permissions import (
     HR,
     LEADER,
@@ -84,6 +84,10 @@ def home(request):
         "senior_municipalities": _municipality_overview(
             access.municipality_ids_with(SENIOR) - access.municipality_ids_with(HR)
         ),
+        "visit_requests": Visit.objects.filter(status=Visit.Status.REQUESTED)
+        .filter(Q(host_unit__in=led) | Q(host_contact=request.user), host_unit__is_active=True)
+        .select_related("cycle__unit", "host_unit")
+        .order_by("starts_at"),
     }
     return render(request, "learning/home.html", {**context, "active_nav": "home"})
 
@@ -120,10 +124,21 @@ def unit_detail(request, pk: int):
         "member_count": unit.memberships.values("user").distinct().count(),
         "children": visible_units(request.user).filter(parent=unit),
         "cycles": unit.cycles.select_related("owner"),
+        "practices": _practices_shown(request.user, unit),
+        "hosted_count": unit.hosted_visits.filter(status=Visit.Status.CONFIRMED).count(),
+        "can_share": has_perm(request.user, "unit.contribute", unit),
         "can_start_cycle": has_perm(request.user, "unit.manage", unit),
         "active_nav": "units",
     }
     return render(request, "learning/unit_detail.html", context)
+
+
+def _practices_shown(user, unit: Unit):
+    """The unit's practices: drafts only for those who may edit them."""
+    practices = unit.practices.order_by("title")
+    if has_perm(user, "unit.contribute", unit):
+        return practices
+    return practices.filter(is_published=True)
 
 
 @login_required

@@ -16,19 +16,35 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from learning import phases
+from learning import phases, search
 from learning.forms import (
+    CandidateSourceForm,
+    ConclusionForm,
+    DecisionForm,
     FocusQuestionForm,
+    HostForm,
     IdeaAnswerForm,
     IntroductionMeetingForm,
     LearningPointForm,
     NeedForm,
     ParticipationForm,
+    PracticeLogForm,
     RepresentativeForm,
+    SharingSessionForm,
     StatementForm,
 )
 from learning.htmx import is_fragment_request
-from learning.models import Cycle, Idea, IntroductionMeeting, Phase, RepresentativeInvolvement
+from learning.models import (
+    CandidateSource,
+    Cycle,
+    Idea,
+    IntroductionMeeting,
+    Phase,
+    Practice,
+    RepresentativeInvolvement,
+    Unit,
+    Visit,
+)
 from learning.permissions import authorize, has_perm
 from learning.views.cycles import (
     ideas_with_votes,
@@ -88,8 +104,56 @@ def _phase_context(request, cycle: Cycle, phase: int, forms: dict) -> dict:  # n
             point_form=LearningPointForm(),
             learning_points=cycle.learning_points.annotate(goal_count=Count("personal_goals")),
         )
+    elif phase == Phase.BEST_PRACTICE:
+        context.update(
+            sources=cycle.candidate_sources.all(),
+            source_form=CandidateSourceForm(),
+            host_form=_host_form(cycle),
+            suggestions=search.suggest_hosts(cycle),
+        )
+    elif phase == Phase.OBSERVATION:
+        context.update(
+            visits=cycle.visits.select_related("host_unit", "feedback").order_by("-starts_at")
+        )
+    elif phase == Phase.IMPLEMENTATION:
+        last_visit = (
+            cycle.visits.filter(status=Visit.Status.CONFIRMED, starts_at__lte=timezone.now())
+            .order_by("-starts_at")
+            .first()
+        )
+        points = list(cycle.learning_points.all())
+        for point in points:
+            point.decision_form = forms.pop(f"decision_{point.pk}", None) or DecisionForm(
+                instance=point, auto_id=f"point{point.pk}_%s"
+            )
+        visit_date = last_visit.visit_date if last_visit else None
+        sessions = list(cycle.sharing_sessions.prefetch_related("attendees"))
+        for session in sessions:
+            session.days_after_visit = (session.held_on - visit_date).days if visit_date else None
+        context.update(
+            last_visit=last_visit,
+            days_since_visit=(timezone.localdate() - visit_date).days if visit_date else None,
+            sessions=sessions,
+            session_form=SharingSessionForm(people=people),
+            conclusions=cycle.conclusions.select_related("learning_point"),
+            conclusion_form=ConclusionForm(cycle=cycle),
+            practice_log=cycle.practice_log.all(),
+            log_form=PracticeLogForm(),
+            decision_points=points,
+        )
     context.update(forms)
     return context
+
+
+def _host_form(cycle: Cycle, data=None) -> HostForm:
+    """Hosts in the same municipality, never the unit itself."""
+    units = Unit.objects.filter(municipality=cycle.unit.municipality_id, is_active=True).exclude(
+        pk=cycle.unit_id
+    )
+    practices = Practice.objects.filter(
+        is_published=True, unit__in=units.values("pk")
+    ).select_related("unit")
+    return HostForm(data, instance=cycle, units=units.order_by("name"), practices=practices)
 
 
 def _load(request, pk: int, phase: int, action: str = "unit.contribute") -> Cycle:
@@ -321,3 +385,104 @@ def learning_point_delete(request, pk: int, point_pk: int):
         "learning-points",
         _("The learning point is deleted."),
     )
+
+
+# Phase 4: best practice and the host
+
+
+@login_required
+@require_POST
+def source_create(request, pk: int):
+    cycle = _load(request, pk, Phase.BEST_PRACTICE)
+    form = CandidateSourceForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, cycle, Phase.BEST_PRACTICE, "sources", "source_form", form)
+    source = form.save(commit=False)
+    source.cycle = cycle
+    source.save()
+    return _saved(request, cycle, Phase.BEST_PRACTICE, "sources", _("The source is added."))
+
+
+@login_required
+@require_POST
+def source_delete(request, pk: int, source_pk: int):
+    cycle = _load(request, pk, Phase.BEST_PRACTICE)
+    get_object_or_404(CandidateSource, pk=source_pk, cycle=cycle).delete()
+    return _saved(request, cycle, Phase.BEST_PRACTICE, "sources", _("The source is deleted."))
+
+
+@login_required
+@require_POST
+def host_choose(request, pk: int):
+    cycle = _load(request, pk, Phase.BEST_PRACTICE, "unit.manage")
+    form = _host_form(cycle, request.POST)
+    if not form.is_valid():
+        return _invalid(request, cycle, Phase.BEST_PRACTICE, "host", "host_form", form)
+    form.save()
+    return _saved(request, cycle, Phase.BEST_PRACTICE, "host", _("The host is chosen."))
+
+
+# Phase 6: sharing and implementation at home
+
+
+@login_required
+@require_POST
+def sharing_session_create(request, pk: int):
+    cycle = _load(request, pk, Phase.IMPLEMENTATION)
+    form = SharingSessionForm(request.POST, people=cycle.unit.people())
+    if not form.is_valid():
+        return _invalid(request, cycle, Phase.IMPLEMENTATION, "sessions", "session_form", form)
+    session = form.save(commit=False)
+    session.cycle = cycle
+    session.save()
+    form.save_m2m()
+    return _saved(
+        request, cycle, Phase.IMPLEMENTATION, "sessions", _("The sharing session is recorded.")
+    )
+
+
+@login_required
+@require_POST
+def conclusion_create(request, pk: int):
+    cycle = _load(request, pk, Phase.IMPLEMENTATION)
+    form = ConclusionForm(request.POST, cycle=cycle)
+    if not form.is_valid():
+        return _invalid(
+            request, cycle, Phase.IMPLEMENTATION, "conclusions", "conclusion_form", form
+        )
+    conclusion = form.save(commit=False)
+    conclusion.cycle = cycle
+    conclusion.save()
+    return _saved(
+        request, cycle, Phase.IMPLEMENTATION, "conclusions", _("The conclusion is saved.")
+    )
+
+
+@login_required
+@require_POST
+def practice_log_create(request, pk: int):
+    cycle = _load(request, pk, Phase.IMPLEMENTATION)
+    form = PracticeLogForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, cycle, Phase.IMPLEMENTATION, "practice-log", "log_form", form)
+    entry = form.save(commit=False)
+    entry.cycle = cycle
+    entry.save()
+    return _saved(
+        request, cycle, Phase.IMPLEMENTATION, "practice-log", _("The training is logged.")
+    )
+
+
+@login_required
+@require_POST
+def decision_save(request, pk: int, point_pk: int):
+    """Adopt, adjust or drop a learning point, with the reason."""
+    cycle = _load(request, pk, Phase.IMPLEMENTATION)
+    point = get_object_or_404(cycle.learning_points, pk=point_pk)
+    form = DecisionForm(request.POST, instance=point, auto_id=f"point{point.pk}_%s")
+    if not form.is_valid():
+        return _invalid(
+            request, cycle, Phase.IMPLEMENTATION, "decisions", f"decision_{point.pk}", form
+        )
+    form.save()
+    return _saved(request, cycle, Phase.IMPLEMENTATION, "decisions", _("The decision is saved."))
