@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from learning.models import (
@@ -527,6 +528,10 @@ class VisitRequestForm(forms.ModelForm):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The visit must end after it starts."))
+        # A request to a host in the app asks for a time ahead; an external visit may be
+        # recorded afterwards.
+        if starts and self.instance.host_unit_id and starts <= timezone.now():
+            self.add_error("starts_at", _("Choose a time in the future."))
         return data
 
 
@@ -564,6 +569,8 @@ class VisitAnswerForm(forms.Form):
                 self.add_error("ends_at", _("Give the new end time."))
             if starts and ends and ends <= starts:
                 self.add_error("ends_at", _("The visit must end after it starts."))
+            if starts and starts <= timezone.now():
+                self.add_error("starts_at", _("Choose a time in the future."))
         return data
 
 

@@ -83,7 +83,9 @@ urlpatterns = [
         name="sharing_session_create",
     ),
     path("cycles/<int:pk>/conclusions/", phase_work.conclusion_create, name="conclusion_create"),
-    path("cycles/<int:pk>/practice-log/", phase_work.practice_log_create, name="practice_log_create"),
+    path(
+        "cycles/<int:pk>/practice-log/", phase_work.practice_log_create, name="practice_log_create"
+    ),
     path(
         "cycles/<int:pk>/learning-points/<int:point_pk>/decision/",
         phase_work.decision_save,
@@ -110,13 +112,9 @@ urlpatterns = [
     path("practices/<int:pk>/", practices.practice_detail, name="practice_detail"),
     path("units/<int:unit_pk>/practices/new/", practices.practice_create, name="practice_create"),
     path("practices/<int:pk>/edit/", practices.practice_edit, name="practice_edit"),
-    path(
-        "practices/<int:pk>/attachments/", practices.attachment_create, name="attachment_create"
-    ),
+    path("practices/<int:pk>/attachments/", practices.attachment_create, name="attachment_create"),
     path("attachments/<int:pk>/", practices.attachment_download, name="attachment_download"),
-    path(
-        "attachments/<int:pk>/delete/", practices.attachment_delete, name="attachment_delete"
-    ),
+    path("attachments/<int:pk>/delete/", practices.attachment_delete, name="attachment_delete"),
     # The implementation plan
     path("cycles/<int:pk>/plan/", plan.plan, name="plan"),
     path("cycles/<int:pk>/tasks/", plan.task_create, name="task_create"),

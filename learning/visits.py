@@ -111,7 +111,7 @@ def accept(visit: Visit, *, actor: User, message: str = "") -> Visit:
 @transaction.atomic
 def decline(visit: Visit, *, actor: User, reason: str) -> Visit:
     visit = _locked(visit)
-    if visit.status not in (S.REQUESTED, S.HOST_PROPOSED):
+    if visit.status != S.REQUESTED:
         raise ValidationError(_("Only a request waiting for an answer can be declined."))
     if not reason.strip():
         raise ValidationError({"reason": _("Tell the unit why, so it can look elsewhere.")})

@@ -146,9 +146,10 @@ def _phase_context(request, cycle: Cycle, phase: int, forms: dict) -> dict:  # n
 
 
 def _host_form(cycle: Cycle, data=None) -> HostForm:
-    """Hosts in the same municipality, never the unit itself."""
+    """Hosts in the same municipality, never the unit itself or the units above it."""
+    own = [cycle.unit_id, *cycle.unit.ancestor_ids()]
     units = Unit.objects.filter(municipality=cycle.unit.municipality_id, is_active=True).exclude(
-        pk=cycle.unit_id
+        pk__in=own
     )
     practices = Practice.objects.filter(
         is_published=True, unit__in=units.values("pk")

@@ -272,9 +272,7 @@ def attachment_download(request, pk: int):
         handle = attachment.file.storage.open(attachment.file.name, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.download_name
-    )
+    response = FileResponse(handle, as_attachment=True, filename=attachment.download_name)
     patch_cache_control(response, private=True)
     return response
 

@@ -30,7 +30,6 @@ from learning.models import (
     Unit,
     Visit,
     VisitFeedback,
-    VisitReflection,
 )
 from learning.permissions import authorize, authorize_visit, has_visit_perm
 from learning.views.cycles import load_cycle
@@ -87,7 +86,7 @@ def _detail_context(request, visit: Visit, forms: dict) -> dict:
         )
         context.update(
             notes=notes,
-            reflections=VisitReflection.objects.filter(visit=visit).select_related("author"),
+            reflections=visit.reflections.select_related("author"),
             note_form=ObservationNoteForm(cycle=cycle),
             reflection_form=VisitReflectionForm(),
             feedback_form=VisitFeedbackForm(instance=feedback),
@@ -314,9 +313,9 @@ def visit_detail(request, pk: int):
 @login_required
 @require_GET
 def visit_calendar(request, pk: int):
-    """A calendar invitation (.ics) for a confirmed visit."""
+    """A calendar invitation (.ics) for a confirmed visit; a cancelled one cancels the event."""
     visit = _load(request, pk, "visit.view")
-    if visit.status != S.CONFIRMED:
+    if visit.status not in (S.CONFIRMED, S.CANCELLED):
         raise Http404
     content = workflow.calendar_file(visit, list(visit.cycle.learning_points.all()))
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
