@@ -1117,11 +1117,6 @@ def test_emails_are_in_the_recipients_language_not_the_senders(
     assert to_leader.body.startswith("Hello Lars,")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="locale/{nb,nn}/LC_MESSAGES/django.po lack the visit texts (makemessages was not "
-    "run for phases 4-6), so visit emails reach Norwegian readers in English",
-)
 def test_the_request_subject_is_in_nynorsk(world, cycle, django_capture_on_commit_callbacks):
     User.objects.filter(pk=world.sibling_leader.pk).update(language="nn")
     with django_capture_on_commit_callbacks(execute=True):
