@@ -240,9 +240,12 @@ class ParticipationForm(forms.ModelForm):
         return data
 
 
-class IntroductionMeetingForm(forms.ModelForm):
+class AttendanceForm(forms.ModelForm):
+    """A meeting with its date, the people who attended (from the unit) and others."""
+
+    missing_attendees = _("Say who attended the meeting.")
+
     class Meta:
-        model = IntroductionMeeting
         fields = ["held_on", "attendees", "other_attendees", "note"]
         widgets = {
             "held_on": DateInput(),
@@ -257,8 +260,13 @@ class IntroductionMeetingForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("attendees") and not data.get("other_attendees"):
-            raise forms.ValidationError(_("Say who attended the meeting."))
+            raise forms.ValidationError(self.missing_attendees)
         return data
+
+
+class IntroductionMeetingForm(AttendanceForm):
+    class Meta(AttendanceForm.Meta):
+        model = IntroductionMeeting
 
 
 class RepresentativeForm(forms.ModelForm):
@@ -618,25 +626,11 @@ class AcknowledgeForm(forms.Form):
 # Phase 6
 
 
-class SharingSessionForm(forms.ModelForm):
-    class Meta:
+class SharingSessionForm(AttendanceForm):
+    missing_attendees = _("Say who attended the session.")
+
+    class Meta(AttendanceForm.Meta):
         model = SharingSession
-        fields = ["held_on", "attendees", "other_attendees", "note"]
-        widgets = {
-            "held_on": DateInput(),
-            "attendees": forms.CheckboxSelectMultiple(),
-            "note": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = people
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("attendees") and not data.get("other_attendees"):
-            raise forms.ValidationError(_("Say who attended the session."))
-        return data
 
 
 class ConclusionForm(forms.ModelForm):

@@ -198,6 +198,19 @@ def _invalid(request, cycle: Cycle, phase: int, section: str, form_name: str, fo
     return _section_response(request, cycle.pk, phase, section, {form_name: form}, status=422)
 
 
+def _add_to_cycle(request, pk: int, phase: int, section: str, form_name: str, make_form, message):
+    """Add one record (a meeting, a source, a conclusion, ...) to a section of a phase page."""
+    cycle = _load(request, pk, phase)
+    form = make_form(cycle)
+    if not form.is_valid():
+        return _invalid(request, cycle, phase, section, form_name, form)
+    record = form.save(commit=False)
+    record.cycle = cycle
+    record.save()
+    form.save_m2m()
+    return _saved(request, cycle, phase, section, message)
+
+
 # Phase 1: anchoring
 
 
@@ -232,15 +245,15 @@ def participation(request, pk: int):
 @login_required
 @require_POST
 def meeting_create(request, pk: int):
-    cycle = _load(request, pk, Phase.ANCHORING)
-    form = IntroductionMeetingForm(request.POST, people=cycle.unit.people())
-    if not form.is_valid():
-        return _invalid(request, cycle, Phase.ANCHORING, "meetings", "meeting_form", form)
-    meeting = form.save(commit=False)
-    meeting.cycle = cycle
-    meeting.save()
-    form.save_m2m()
-    return _saved(request, cycle, Phase.ANCHORING, "meetings", _("The meeting is recorded."))
+    return _add_to_cycle(
+        request,
+        pk,
+        Phase.ANCHORING,
+        "meetings",
+        "meeting_form",
+        lambda cycle: IntroductionMeetingForm(request.POST, people=cycle.unit.people()),
+        _("The meeting is recorded."),
+    )
 
 
 @login_required
@@ -254,17 +267,14 @@ def meeting_delete(request, pk: int, meeting_pk: int):
 @login_required
 @require_POST
 def representative_create(request, pk: int):
-    cycle = _load(request, pk, Phase.ANCHORING)
-    form = RepresentativeForm(request.POST)
-    if not form.is_valid():
-        return _invalid(
-            request, cycle, Phase.ANCHORING, "representatives", "representative_form", form
-        )
-    involvement = form.save(commit=False)
-    involvement.cycle = cycle
-    involvement.save()
-    return _saved(
-        request, cycle, Phase.ANCHORING, "representatives", _("The involvement is recorded.")
+    return _add_to_cycle(
+        request,
+        pk,
+        Phase.ANCHORING,
+        "representatives",
+        "representative_form",
+        lambda cycle: RepresentativeForm(request.POST),
+        _("The involvement is recorded."),
     )
 
 
@@ -343,17 +353,14 @@ def focus_question(request, pk: int):
 @login_required
 @require_POST
 def learning_point_create(request, pk: int):
-    cycle = _load(request, pk, Phase.LEARNING_POINTS)
-    form = LearningPointForm(request.POST)
-    if not form.is_valid():
-        return _invalid(
-            request, cycle, Phase.LEARNING_POINTS, "learning-points", "point_form", form
-        )
-    point = form.save(commit=False)
-    point.cycle = cycle
-    point.save()
-    return _saved(
-        request, cycle, Phase.LEARNING_POINTS, "learning-points", _("The learning point is added.")
+    return _add_to_cycle(
+        request,
+        pk,
+        Phase.LEARNING_POINTS,
+        "learning-points",
+        "point_form",
+        lambda cycle: LearningPointForm(request.POST),
+        _("The learning point is added."),
     )
 
 
@@ -394,14 +401,15 @@ def learning_point_delete(request, pk: int, point_pk: int):
 @login_required
 @require_POST
 def source_create(request, pk: int):
-    cycle = _load(request, pk, Phase.BEST_PRACTICE)
-    form = CandidateSourceForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, cycle, Phase.BEST_PRACTICE, "sources", "source_form", form)
-    source = form.save(commit=False)
-    source.cycle = cycle
-    source.save()
-    return _saved(request, cycle, Phase.BEST_PRACTICE, "sources", _("The source is added."))
+    return _add_to_cycle(
+        request,
+        pk,
+        Phase.BEST_PRACTICE,
+        "sources",
+        "source_form",
+        lambda cycle: CandidateSourceForm(request.POST),
+        _("The source is added."),
+    )
 
 
 @login_required
@@ -429,48 +437,42 @@ def host_choose(request, pk: int):
 @login_required
 @require_POST
 def sharing_session_create(request, pk: int):
-    cycle = _load(request, pk, Phase.IMPLEMENTATION)
-    form = SharingSessionForm(request.POST, people=cycle.unit.people())
-    if not form.is_valid():
-        return _invalid(request, cycle, Phase.IMPLEMENTATION, "sessions", "session_form", form)
-    session = form.save(commit=False)
-    session.cycle = cycle
-    session.save()
-    form.save_m2m()
-    return _saved(
-        request, cycle, Phase.IMPLEMENTATION, "sessions", _("The sharing session is recorded.")
+    return _add_to_cycle(
+        request,
+        pk,
+        Phase.IMPLEMENTATION,
+        "sessions",
+        "session_form",
+        lambda cycle: SharingSessionForm(request.POST, people=cycle.unit.people()),
+        _("The sharing session is recorded."),
     )
 
 
 @login_required
 @require_POST
 def conclusion_create(request, pk: int):
-    cycle = _load(request, pk, Phase.IMPLEMENTATION)
-    form = ConclusionForm(request.POST, cycle=cycle)
-    if not form.is_valid():
-        return _invalid(
-            request, cycle, Phase.IMPLEMENTATION, "conclusions", "conclusion_form", form
-        )
-    conclusion = form.save(commit=False)
-    conclusion.cycle = cycle
-    conclusion.save()
-    return _saved(
-        request, cycle, Phase.IMPLEMENTATION, "conclusions", _("The conclusion is saved.")
+    return _add_to_cycle(
+        request,
+        pk,
+        Phase.IMPLEMENTATION,
+        "conclusions",
+        "conclusion_form",
+        lambda cycle: ConclusionForm(request.POST, cycle=cycle),
+        _("The conclusion is saved."),
     )
 
 
 @login_required
 @require_POST
 def practice_log_create(request, pk: int):
-    cycle = _load(request, pk, Phase.IMPLEMENTATION)
-    form = PracticeLogForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, cycle, Phase.IMPLEMENTATION, "practice-log", "log_form", form)
-    entry = form.save(commit=False)
-    entry.cycle = cycle
-    entry.save()
-    return _saved(
-        request, cycle, Phase.IMPLEMENTATION, "practice-log", _("The training is logged.")
+    return _add_to_cycle(
+        request,
+        pk,
+        Phase.IMPLEMENTATION,
+        "practice-log",
+        "log_form",
+        lambda cycle: PracticeLogForm(request.POST),
+        _("The training is logged."),
     )
 
 
