@@ -10,6 +10,8 @@ from learning.models import (
     Membership,
     Municipality,
     MunicipalityRole,
+    Reflection,
+    ReflectionPrompt,
     Unit,
     User,
 )
@@ -177,3 +179,29 @@ class UserAdmin(MunicipalityScopedAdmin, DjangoUserAdmin):
         if request.user.is_superuser:
             return ["last_login", "date_joined"]
         return ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+
+
+@admin.register(ReflectionPrompt)
+class ReflectionPromptAdmin(MunicipalityScopedAdmin):
+    """HR writes the municipality's own reflection questions; without any, defaults are used."""
+
+    list_display = ["text", "phase", "position", "is_active", "municipality"]
+    list_filter = ["phase", "is_active"]
+
+
+@admin.register(Reflection)
+class ReflectionAdmin(MunicipalityScopedAdmin):
+    """Metadata only: the text of a reflection never shows in the admin, whoever looks."""
+
+    municipality_lookup = "cycle__unit__municipality"
+    list_display = ["__str__", "author", "cycle", "phase", "visibility", "is_draft", "created_at"]
+    list_filter = ["visibility", "is_draft", "phase"]
+    fields = ["author", "cycle", "phase", "visibility", "is_draft", "is_pinned", "created_at"]
+    readonly_fields = fields
+    list_select_related = ["author", "cycle"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -23,6 +23,8 @@ def navigation(request):
         or access.municipality_ids_with(HR, SENIOR)
     ):
         items.append((reverse("unit_list"), _("Units"), "units"))
+    if access.is_superuser or access.municipality_ids_with(MEMBER):
+        items.append((reverse("my_reflections"), _("My reflections"), "reflections"))
     items.append((reverse("profile"), _("My profile"), "profile"))
     if user.is_staff:
         items.append((reverse("admin:index"), _("Administration"), "admin"))

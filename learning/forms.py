@@ -21,6 +21,7 @@ from learning.models import (
     Practice,
     PracticeAttachment,
     PracticeLogEntry,
+    Reflection,
     RepresentativeInvolvement,
     SharingSession,
     Task,
@@ -29,6 +30,7 @@ from learning.models import (
     Visit,
     VisitFeedback,
     VisitReflection,
+    personal_data_warnings,
 )
 
 
@@ -673,3 +675,82 @@ class DecisionForm(forms.ModelForm):
         self.fields["decision_reason"].error_messages["required"] = _(
             "Write why, so others can learn from the decision."
         )
+
+
+# Reflections
+
+
+class ReflectionForm(forms.Form):
+    """The guiding questions as answer fields, free text, and who may read it."""
+
+    free_text = forms.CharField(
+        label=_("In my own words"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    learning_point = forms.ModelChoiceField(
+        label=_("Learning point"), queryset=LearningPoint.objects.none(), required=False
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can read it"),
+        choices=Reflection.Visibility.choices,
+        initial=Reflection.Visibility.PRIVATE,
+        widget=forms.RadioSelect,
+        help_text=_("Only you, unless you share it. Your leader sees only how many reflected."),
+    )
+    confirm_personal_data = forms.BooleanField(
+        label=_("I have checked the text, and it contains no personal data about others."),
+        required=False,
+    )
+
+    def __init__(self, *args, prompts: list[str], cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prompts = prompts
+        for index, prompt in enumerate(prompts):
+            self.fields[f"answer_{index}"] = forms.CharField(
+                label=prompt,
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.order_fields([f"answer_{i}" for i in range(len(prompts))] + ["free_text"])
+        self.fields["learning_point"].queryset = cycle.learning_points.all()
+        self.fields["learning_point"].empty_label = _("None in particular")
+        self.personal_data = []
+
+    @classmethod
+    def initial_from(cls, reflection: Reflection, prompts: list[str]) -> dict:
+        given = {item["question"]: item["answer"] for item in reflection.answers}
+        initial = {f"answer_{i}": given.get(prompt, "") for i, prompt in enumerate(prompts)}
+        initial.update(
+            free_text=reflection.free_text,
+            learning_point=reflection.learning_point_id,
+            visibility=reflection.visibility,
+        )
+        return initial
+
+    def answers(self) -> list[dict]:
+        return [
+            {"question": prompt, "answer": self.cleaned_data.get(f"answer_{i}", "").strip()}
+            for i, prompt in enumerate(self.prompts)
+        ]
+
+    def check_complete(self) -> None:
+        """For saving (not for drafts): something written, and a personal data check."""
+        text = " ".join(
+            [item["answer"] for item in self.answers()] + [self.cleaned_data["free_text"]]
+        )
+        if not text.strip():
+            raise forms.ValidationError(_("Write something before you save."))
+        self.personal_data = personal_data_warnings(text)
+        if self.personal_data and not self.cleaned_data.get("confirm_personal_data"):
+            raise forms.ValidationError(
+                _(
+                    "The text seems to contain %(found)s. Reflections are about practice, "
+                    "not about residents, pupils, children or colleagues. Remove it, or tick "
+                    "the box if it is not personal data."
+                ),
+                params={"found": ", ".join(self.personal_data)},
+                code="personal_data",
+            )

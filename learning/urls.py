@@ -4,7 +4,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from learning.forms import EmailAuthenticationForm, QueuedPasswordResetForm
-from learning.views import cycles, organisation, phase_work, plan, practices, visits
+from learning.views import (
+    cycles,
+    organisation,
+    phase_work,
+    plan,
+    practices,
+    reflections,
+    visits,
+)
 
 urlpatterns = [
     path("", organisation.home, name="home"),
@@ -107,6 +115,25 @@ urlpatterns = [
         name="feedback_acknowledge",
     ),
     path("units/<int:pk>/visits/", visits.host_visits, name="host_visits"),
+    # Reflections
+    path("reflections/", reflections.my_reflections, name="my_reflections"),
+    path("reflections/export.json", reflections.my_reflections_json, name="my_reflections_json"),
+    path("reflections/export.pdf", reflections.my_reflections_pdf, name="my_reflections_pdf"),
+    path("cycles/<int:pk>/reflections/new/", reflections.reflection_new, name="reflection_new"),
+    path(
+        "cycles/<int:pk>/reflections/autosave/",
+        reflections.reflection_autosave,
+        name="reflection_autosave",
+    ),
+    path("cycles/<int:pk>/reflections/", reflections.reflection_board, name="reflection_board"),
+    path("reflections/<int:pk>/edit/", reflections.reflection_edit, name="reflection_edit"),
+    path(
+        "reflections/<int:pk>/visibility/",
+        reflections.reflection_visibility,
+        name="reflection_visibility",
+    ),
+    path("reflections/<int:pk>/delete/", reflections.reflection_delete, name="reflection_delete"),
+    path("reflections/<int:pk>/pin/", reflections.reflection_pin, name="reflection_pin"),
     # The practice register
     path("practices/", practices.practice_list, name="practice_list"),
     path("practices/<int:pk>/", practices.practice_detail, name="practice_detail"),

@@ -40,6 +40,12 @@ from learning.models.practices import (
     VisitFeedback,
     VisitReflection,
 )
+from learning.models.reflections import (
+    Reflection,
+    ReflectionPrompt,
+    VisibilityChange,
+    personal_data_warnings,
+)
 
 __all__ = [
     "FEEDBACK_DUE_DAYS",
@@ -48,6 +54,10 @@ __all__ = [
     "Conclusion",
     "ObservationNote",
     "Practice",
+    "Reflection",
+    "ReflectionPrompt",
+    "VisibilityChange",
+    "personal_data_warnings",
     "PracticeAttachment",
     "PracticeLogEntry",
     "SharingSession",

@@ -53,6 +53,7 @@ from learning.views.cycles import (
     tracker_context,
     with_answer_forms,
 )
+from learning.views.reflections import pinned_for
 
 PHASE_TEMPLATE = "learning/cycles/phase.html"
 
@@ -140,6 +141,7 @@ def _phase_context(request, cycle: Cycle, phase: int, forms: dict) -> dict:  # n
             practice_log=cycle.practice_log.all(),
             log_form=PracticeLogForm(),
             decision_points=points,
+            pinned_reflections=pinned_for(cycle),
         )
     context.update(forms)
     return context
