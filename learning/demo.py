@@ -5,7 +5,8 @@ seed again changes nothing. Names come from a fixed random seed. Elvedal also
 gets a register of practices its units share (``seed_practices``) and
 kollegalæring cycles in different phases (``seed_cycles``), dated relative to
 the day the seed runs and built through the phase engine and the visit workflow
-so their timelines are real.
+so their timelines are real. Staff in two of the cycles have written reflections,
+some private and some shared with their unit (``seed_reflections``).
 """
 
 from __future__ import annotations
@@ -39,15 +40,18 @@ from learning.models import (
     Phase,
     Practice,
     PracticeLogEntry,
+    Reflection,
     RepresentativeInvolvement,
     SharingSession,
     Task,
     Unit,
     User,
+    VisibilityChange,
     Visit,
     VisitFeedback,
     VisitReflection,
 )
+from learning.reflections import change_visibility, prompts_for, set_pinned
 
 DEMO_PASSWORD = "demo"
 
@@ -1305,12 +1309,14 @@ def _korttid(cycle: Cycle, day) -> None:
 # (unit, title, days since the start, builder); each unit's leader owns its cycle.
 # Avdeling Fjordgløtt (vert@) has no cycle: it is the unit others visit to learn from,
 # and has a request from Avdeling 2 – skjermet (leder@) waiting for its answer.
+MEALS_CYCLE = "Gode måltider i skjermet enhet"
+MATHS_CYCLE = "Vurdering for læring i matematikk"
 DEMO_CYCLES = [
-    (SKJERMET, "Gode måltider i skjermet enhet", 56, _skjermet),
+    (SKJERMET, MEALS_CYCLE, 56, _skjermet),
     ("Avdeling Blåbær", "Språkarbeid i hverdagssituasjoner", 2, _blabaer),
     ("Hjemmetjenesten nord", "Trygg legemiddelhåndtering hjemme hos brukeren", 45,
      _hjemmetjenesten_nord),
-    ("Mellomtrinnet", "Vurdering for læring i matematikk", 110, _mellomtrinnet),
+    ("Mellomtrinnet", MATHS_CYCLE, 110, _mellomtrinnet),
     ("Korttidsavdelingen", "Trygge overganger fra korttid til hjemmet", 70, _korttid),
 ]  # fmt: skip
 
@@ -1326,6 +1332,8 @@ def seed_cycles(organisation: DemoOrganisation) -> None:
     once the seed's transaction commits (printed to the console without a mail server).
 
     The practice register (``seed_practices``) must exist first: cycles choose hosts in it.
+    Staff reflections (``seed_reflections``) come last, dated within the phases the
+    timelines show.
     """
     today = timezone.localdate()
     with translation.override(organisation.elvedal.language_form):
@@ -1345,6 +1353,440 @@ def seed_cycles(organisation: DemoOrganisation) -> None:
                 CycleEvent.objects.filter(cycle=cycle).update(created_at=_at(start, 9))
                 build(cycle, lambda n, start=start: start + datetime.timedelta(days=n))
             organisation.cycles[title] = cycle
+    seed_reflections(organisation)
+
+
+# Staff reflections
+
+
+@dataclass(frozen=True)
+class DemoReflection:
+    """A reflection as its author wrote it.
+
+    ``answers`` follow the questions for the phase in order: the phase's own question, then
+    Kolb's four (what happened, what it led to, what I learned, what I will try next); an
+    empty string leaves a question unanswered. ``day`` counts from the day the phase began.
+    ``shared_later`` is how many days after writing it the author shared a private
+    reflection with the unit; ``pinned`` means the leader pinned it as a collective
+    conclusion; ``visit`` links it to the cycle's visit.
+    """
+
+    author: str
+    phase: int
+    day: int
+    answers: tuple[str, ...]
+    free_text: str = ""
+    point: str = ""
+    shared: bool = False
+    shared_later: int | None = None
+    draft: bool = False
+    pinned: bool = False
+    visit: bool = False
+    hour: int = 14
+
+
+MEALS_HOST = "Måltidsvert ved hvert bord"
+MEALS_RECORDS = "Registrering av mat og drikke"
+
+# ansatt@ in every phase so far, some private, some shared, and a draft; four colleagues
+# with a few each, mostly private. The supporter's conclusion about registering right
+# after the meal is pinned.
+MEALS_REFLECTIONS = [
+    DemoReflection(
+        "ansatt",
+        Phase.ANCHORING,
+        19,
+        (
+            "Jeg er positiv, men litt spent. Det er uvant å snakke høyt om hvordan jeg selv "
+            "gjør ting, men jeg lærer mest når jeg ser hvordan andre gjør det i praksis.",
+            "På introduksjonsmøtet gikk vi gjennom de sju fasene. Flere sa at måltidene er "
+            "det som stresser dem mest i løpet av dagen.",
+            "",
+            "Vi har mange gode ideer hver for oss, men vi snakker sjelden om dem sammen. Det "
+            "er ikke bare jeg som synes middagen er kaotisk.",
+            "Legge merke til hva som skjer rundt bordet de neste ukene og ta det med til "
+            "personalmøtet.",
+        ),
+        hour=21,
+    ),
+    DemoReflection(
+        "ansatt",
+        Phase.NEEDS,
+        3,
+        (
+            "Å skape ro rundt bordet. Jeg vil bli bedre på å bli sittende sammen med "
+            "beboerne i stedet for å løpe etter ting.",
+            "Ved middagen i går reiste jeg meg mange ganger for å hente saus, drikke og "
+            "servietter. Hver gang jeg gikk, ble det uro, og en beboer reiste seg og ville gå.",
+            "Flere spiste mindre enn vanlig, og det var urolig i stua resten av ettermiddagen.",
+            "Uroen kommer ikke bare fra beboerne, men fra oss. Når vi går til og fra, mister "
+            "beboerne med demens tråden i måltidet.",
+            "Gjøre klar alt på en tralle før vi setter oss, og prøve å sitte ved samme bord "
+            "hele måltidet.",
+        ),
+        shared=True,
+        hour=15,
+    ),
+    DemoReflection(
+        "ansatt",
+        Phase.NEEDS,
+        12,
+        (
+            "Å fylle ut mat- og drikkeskjemaet med en gang, ikke på slutten av vakta.",
+            "Jeg hadde glemt å fylle ut drikkeskjemaet for to beboere på kveldsvakta. Da jeg "
+            "skulle gjøre det etterpå, husket jeg ikke hvor mye de hadde drukket.",
+            "Jeg skrev det jeg trodde, og det er ikke godt nok. Sykepleieren kan ikke følge "
+            "opp vekttap hvis det som står i skjemaet, ikke stemmer.",
+            "Det er lett å tenke at skjemaet er papirarbeid, men det er der vi oppdager at "
+            "noen spiser og drikker for lite. Jeg er nok ikke den eneste som utsetter det.",
+            "",
+        ),
+        free_text="Spør om skjemaet kan ligge på tralla i stua i stedet for på vaktrommet.",
+        hour=22,
+    ),
+    DemoReflection(
+        "ansatt",
+        Phase.LEARNING_POINTS,
+        3,
+        (
+            "Hvordan jeg kan være måltidsvert og hjelpe uten å ta over: når skal jeg vente, "
+            "og når skal jeg hjelpe en beboer i gang?",
+            "I dag satt jeg som vert ved det ene bordet hele middagen og spiste sammen med "
+            "beboerne. Tralla sto ved siden av meg, så jeg trengte bare å reise meg én gang.",
+            "Det ble roligere ved bordet. Beboerne speilet meg: når jeg tok gaffelen, gjorde "
+            "flere av dem det samme. Praten gikk lettere, og nesten alle spiste opp.",
+            "Å spise sammen er ikke pause, det er en del av jobben. Når jeg sitter i samme "
+            "høyde, ser jeg lettere hvem som trenger hjelp.",
+            "Prøve det samme ved det urolige bordet ved vinduet, og snakke med kveldsvakta om "
+            "hvordan de kan gjøre det ved kveldsmaten.",
+        ),
+        point=MEALS_HOST,
+        shared_later=2,
+        hour=15,
+    ),
+    DemoReflection(
+        "ansatt",
+        Phase.LEARNING_POINTS,
+        4,
+        (
+            "En enkel rutine for registreringen som fungerer også på travle dager og for vikarene.",
+            "Vi fylte ut skjemaet rett etter lunsj, før vi ryddet av bordet. Det tok bare et "
+            "par minutter.",
+            "Det som sto i skjemaet, ble riktigere, og sykepleieren så med en gang at en "
+            "beboer hadde drukket lite hele formiddagen.",
+            "",
+            "Minne hverandre på registreringen på vaktskiftet og foreslå en sjekkliste på "
+            "kjøkkenet.",
+        ),
+        point=MEALS_RECORDS,
+        hour=13,
+    ),
+    DemoReflection(
+        "ansatt",
+        Phase.LEARNING_POINTS,
+        6,
+        (
+            "Før besøket på Fjordgløtt vil jeg finne ut hvordan de får vertene til å bli "
+            "sittende ved bordet hele måltidet.",
+            "Vi har fått dato for besøket. Jeg skal være observatør sammen med en av "
+            "støttespillerne, og",
+        ),
+        point=MEALS_HOST,
+        draft=True,
+        hour=20,
+    ),
+    DemoReflection(
+        "supporter",
+        Phase.NEEDS,
+        4,
+        (
+            "Å se sammenhengen mellom det vi registrerer og det vi gjør.",
+            "Jeg gikk gjennom avviksmeldingene for de siste tre månedene. De fleste som "
+            "handlet om mat og drikke, gjaldt skjemaer som ikke var fylt ut.",
+            "Vekttap ble først oppdaget ved den månedlige veiingen, når det allerede hadde "
+            "gått for langt.",
+            "Registreringen er ikke et skjema for skjemaets skyld. Når vi registrerer rett "
+            "etter måltidet, kan vi handle samme dag.",
+            "Vi registrerer mat og drikke rett etter hvert måltid, og sykepleieren ser over "
+            "skjemaene før vaktskiftet.",
+        ),
+        shared=True,
+        pinned=True,
+        hour=14,
+    ),
+    DemoReflection(
+        "supporter",
+        Phase.LEARNING_POINTS,
+        5,
+        (
+            "Hvordan jeg lærer bort den nye rutinen til nye kolleger og vikarer på en enkel måte.",
+            "Jeg viste en vikar sjekklisten på kjøkkenet før middagen. Etterpå fylte vikaren "
+            "ut skjemaet selv, uten å spørre.",
+            "",
+            "En kort sjekkliste som henger der vi faktisk står, virker bedre enn en lang "
+            "prosedyre i kvalitetssystemet.",
+            "",
+        ),
+        point=MEALS_RECORDS,
+        hour=16,
+    ),
+    DemoReflection(
+        "second_supporter",
+        Phase.ANCHORING,
+        20,
+        (
+            "Det er bra at vi lærer av hverandre og ikke bare får et kurs. Men vi må passe på "
+            "at det ikke blir enda en ting vi skal rekke.",
+            "På introduksjonsmøtet ble jeg spurt om å være støttespiller.",
+            "",
+            "Jeg trenger å vite hva som forventes av meg, og at det blir satt av tid til det "
+            "i turnusen.",
+            "Snakke med avdelingslederen om hvordan vi setter av tid på vaktene.",
+        ),
+        hour=15,
+    ),
+    DemoReflection(
+        "second_supporter",
+        Phase.LEARNING_POINTS,
+        6,
+        (
+            "Å være vert uten å reise meg fra bordet mer enn nødvendig.",
+            "Jeg var måltidsvert ved lunsjen, men telefonen ringte to ganger, og jeg måtte gå.",
+            "Bordet ble urolig begge gangene, og en beboer gikk fra bordet før maten var spist.",
+            "Vi må avtale hvem som tar telefonen under måltidet, ellers blir verten dratt bort.",
+            "Foreslå på personalmøtet at den som ikke er vert, har telefonen under måltidene.",
+        ),
+        point=MEALS_HOST,
+        hour=14,
+    ),
+    DemoReflection(
+        "colleague",
+        Phase.NEEDS,
+        6,
+        (
+            "Hvordan vi tilrettelegger maten for beboere med demens.",
+            "Jeg leste om tallerkener med kontrastfarge og om fingermat for dem som strever "
+            "med bestikket.",
+            "",
+            "Små endringer i hvordan maten ser ut og blir servert, kan gjøre det lettere å "
+            "spise selv.",
+            "Ta det med når vi leter etter god praksis.",
+        ),
+        hour=19,
+    ),
+    DemoReflection(
+        "colleague",
+        Phase.LEARNING_POINTS,
+        4,
+        (
+            "Hvordan måltidsverten kan se hvem som spiser og drikker lite.",
+            "Vi prøvde måltidsvert ved begge bordene på middagen i dag. Jeg satt ved bordet "
+            "nærmest kjøkkenet.",
+            "Det var stillere i stua enn vanlig, og vi så at en beboer bare drakk når noen "
+            "ved bordet drakk samtidig.",
+            "Som vert ser jeg mye mer enn når jeg serverer. Vi bør fortelle hverandre hva vi "
+            "har sett, med en gang etter måltidet.",
+            "Avslutte måltidet med et par minutter der vertene sier hva de har sett, før vi "
+            "registrerer.",
+        ),
+        point=MEALS_HOST,
+        shared=True,
+        hour=16,
+    ),
+    DemoReflection(
+        "evening",
+        Phase.ANCHORING,
+        26,
+        (
+            "Det høres fornuftig ut, men jeg er usikker på om vi på kveldsvakta får være like "
+            "mye med.",
+            "På møtet snakket vi mest om middagen, men kveldsmaten er også urolig.",
+            "",
+            "",
+            "Be om at kveldsvakta også får prøve ut det vi lærer.",
+        ),
+        hour=22,
+    ),
+]
+
+FEEDBACK_POINT = "Fremovermeldinger elevene bruker"
+SELF_ASSESSMENT_POINT = "Egenvurdering med kjennetegn"
+
+# Mellomtrinnet after its visit to Sundvik skole: the observer's reflection on the visit is
+# shared, and a teacher's first weeks with fremovermeldinger is pinned.
+MATHS_REFLECTIONS = [
+    DemoReflection(
+        "observer",
+        Phase.OBSERVATION,
+        0,
+        (
+            "At fremovermeldingene blir brukt fordi det er satt av tid til dem i starten av "
+            "neste økt. Elevene visste hva de skulle gjøre, uten å spørre.",
+            "Vi var med i to matematikktimer på 6. trinn. Læreren skrev én setning om hva "
+            "eleven fikk til og ett neste steg, rett i kladdeboka.",
+            "Elevene kom raskt i gang, og læreren fikk tid til å gå rundt til dem som trengte "
+            "mest hjelp.",
+            "Korte tilbakemeldinger blir lest. Kommentarene våre er ofte for lange og kommer "
+            "for sent.",
+            "Prøve én setning og ett neste steg i én klasse neste uke.",
+        ),
+        point=FEEDBACK_POINT,
+        shared=True,
+        visit=True,
+        hour=15,
+    ),
+    DemoReflection(
+        "idea_author",
+        Phase.OBSERVATION,
+        13,
+        (
+            "Kjennetegnene skrevet med elevenes egne ord. Det var enkelt og tok lite tid.",
+            "På slutten av timen markerte elevene hvor de mente de var, og skrev én setning "
+            "om hvorfor.",
+            "",
+            "Egenvurdering må øves inn over tid. Jeg har gitt opp for tidlig før, når elevene "
+            "ikke fikk det til første gang.",
+            "",
+        ),
+        point=SELF_ASSESSMENT_POINT,
+        hour=16,
+    ),
+    DemoReflection(
+        "idea_author",
+        Phase.IMPLEMENTATION,
+        6,
+        (
+            "Fremovermeldinger i kladdeboka i to matteøkter i uka, med ti minutter til neste "
+            "steg i starten av timen.",
+            "De første meldingene mine ble for lange, og elevene brukte tiden på å lese i "
+            "stedet for å jobbe.",
+            "Da jeg skrev én setning og ett neste steg, kom nesten alle i gang med en gang.",
+            "Tilbakemeldingen virker når den er kort, og når det er satt av tid til å bruke "
+            "den. Det gjelder hele trinnet, ikke bare meg.",
+            "Fortsette i alle matteøktene og ta med elevarbeider til teamtida på onsdag.",
+        ),
+        point=FEEDBACK_POINT,
+        shared=True,
+        pinned=True,
+        hour=15,
+    ),
+    DemoReflection(
+        "teacher",
+        Phase.IMPLEMENTATION,
+        10,
+        (
+            "Kjennetegn i brøk, laget sammen med elevene i 5B.",
+            "Elevene syntes det var vanskelig å begrunne hvor de var. Mange skrev bare «jeg "
+            "kan det».",
+            "",
+            "De trenger eksempler på gode begrunnelser før de kan vurdere seg selv.",
+            "Vise to eksempler på begrunnelser neste gang og la elevene sammenligne dem.",
+        ),
+        point=SELF_ASSESSMENT_POINT,
+        hour=16,
+    ),
+]
+
+PHASE_ENTRIES = (
+    CycleEvent.Kind.STARTED,
+    CycleEvent.Kind.ADVANCED,
+    CycleEvent.Kind.OVERRIDDEN,
+    CycleEvent.Kind.REOPENED,
+)
+
+
+def _phase_days(cycle: Cycle) -> dict[int, tuple[datetime.date, datetime.date]]:
+    """The first and last day of each phase, from the timeline; the current phase lasts
+    until yesterday."""
+    entries = [
+        (event.to_phase, timezone.localdate(event.created_at))
+        for event in cycle.events.filter(kind__in=PHASE_ENTRIES).order_by("created_at", "pk")
+    ]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    days = {}
+    for index, (phase, first) in enumerate(entries):
+        if index + 1 < len(entries):
+            last = entries[index + 1][1] - datetime.timedelta(days=1)
+        else:
+            last = yesterday
+        days[phase] = (first, max(first, last))
+    return days
+
+
+def _reflections(cycle: Cycle, people: dict[str, User], items: list[DemoReflection]) -> None:
+    """Write ``items`` in ``cycle`` with the questions for their phase, dated within it.
+
+    Someone who already has a reflection in the cycle is left alone, so running the seed
+    again adds nothing.
+    """
+    written = set(Reflection.objects.filter(cycle=cycle).values_list("author_id", flat=True))
+    days = _phase_days(cycle)
+    points = {point.title: point for point in cycle.learning_points.all()}
+    visit = Visit.objects.filter(cycle=cycle).order_by("starts_at").first()
+    for item in items:
+        author = people[item.author]
+        if author.pk in written:
+            continue
+        prompts = prompts_for(cycle, item.phase)
+        answers = [
+            {"question": question, "answer": item.answers[i] if i < len(item.answers) else ""}
+            for i, question in enumerate(prompts)
+        ]
+        reflection = Reflection(
+            author=author,
+            cycle=cycle,
+            phase=item.phase,
+            learning_point=points.get(item.point),
+            visit=visit if item.visit else None,
+            answers=answers,
+            free_text=item.free_text,
+            visibility=Reflection.Visibility.UNIT if item.shared else Reflection.Visibility.PRIVATE,
+            is_draft=item.draft,
+        )
+        reflection.full_clean()
+        reflection.save()
+        first, last = days[item.phase]
+        on = min(first + datetime.timedelta(days=item.day), last)
+        if reflection.visit:
+            on = max(on, reflection.visit.visit_date)
+        when = _at(on, item.hour)
+        Reflection.objects.filter(pk=reflection.pk).update(created_at=when, updated_at=when)
+        if item.shared_later is not None:
+            change_visibility(reflection, visibility=Reflection.Visibility.UNIT, actor=author)
+            shared_on = max(on, min(on + datetime.timedelta(days=item.shared_later), last))
+            shared_at = _at(shared_on, min(item.hour + 2, 23))
+            VisibilityChange.objects.filter(reflection=reflection).update(changed_at=shared_at)
+            Reflection.objects.filter(pk=reflection.pk).update(updated_at=shared_at)
+        if item.pinned:
+            reflection.refresh_from_db()
+            set_pinned(reflection, pinned=True)
+
+
+def seed_reflections(organisation: DemoOrganisation) -> None:
+    """Staff reflections in two of Elvedal's cycles, with bokmål questions.
+
+    In leder@'s cycle ansatt@ has reflections in phases 1–3 (private, shared with the unit,
+    one shared afterwards, and an unfinished draft), four colleagues have a few each, and
+    the leader has pinned one. Mellomtrinnet has reflections from phases 5 and 6, one of
+    them on its visit. Someone who already has a reflection in a cycle gets no more there.
+    """
+    with translation.override("nb"):
+        meals = organisation.cycles[MEALS_CYCLE]
+        supporter = _generated(meals.unit, R.SUPPORTER)[0]
+        staff = [person for person in _colleagues(meals) if person != supporter]
+        people = {
+            "ansatt": User.objects.get(email="ansatt@demo.kommune.no"),
+            "supporter": supporter,
+            "second_supporter": staff[0],
+            "colleague": staff[1],
+            "evening": staff[2],
+        }
+        _reflections(meals, people, MEALS_REFLECTIONS)
+
+        maths = organisation.cycles[MATHS_CYCLE]
+        staff = _colleagues(maths)
+        people = {"observer": staff[0], "idea_author": staff[1], "teacher": staff[2]}
+        _reflections(maths, people, MATHS_REFLECTIONS)
 
 
 # The practice register in Elvedal

@@ -11,7 +11,7 @@ from django.contrib.auth import SESSION_KEY, authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from learning import phases
 from learning.models import (
@@ -28,15 +28,19 @@ from learning.models import (
     PersonalGoal,
     Phase,
     Practice,
+    Reflection,
     RepresentativeInvolvement,
     Task,
     Unit,
     User,
+    VisibilityChange,
     Visit,
     VisitFeedback,
     VisitReflection,
 )
+from learning.models.reflections import personal_data_warnings
 from learning.permissions import has_perm, has_visit_perm
+from learning.reflections import prompts_for
 
 LOGINS = [
     "admin@demo.kommune.no",
@@ -483,3 +487,110 @@ def test_running_twice_adds_no_practices_or_visits(seeded):
     counts = [model.objects.count() for model in (Practice, Visit, VisitFeedback)]
     call_command("seed_demo", stdout=StringIO())
     assert [model.objects.count() for model in (Practice, Visit, VisitFeedback)] == counts
+
+
+# Reflections
+
+ANSATT = "ansatt@demo.kommune.no"
+
+
+def test_ansatt_has_private_shared_and_draft_reflections(leders_cycle):
+    mine = Reflection.objects.filter(cycle=leders_cycle, author__email=ANSATT)
+    saved = mine.filter(is_draft=False)
+    assert saved.filter(visibility=Reflection.Visibility.PRIVATE).count() >= 3
+    assert saved.filter(visibility=Reflection.Visibility.UNIT).count() >= 2
+    assert mine.filter(is_draft=True).count() == 1
+    assert mine.get(is_draft=True).visibility == Reflection.Visibility.PRIVATE
+    assert set(saved.values_list("phase", flat=True)) == {
+        Phase.ANCHORING,
+        Phase.NEEDS,
+        Phase.LEARNING_POINTS,
+    }
+    assert saved.filter(learning_point__isnull=False).exists()
+
+
+def test_ansatt_shared_one_reflection_afterwards(leders_cycle):
+    change = VisibilityChange.objects.get(
+        reflection__cycle=leders_cycle, reflection__author__email=ANSATT
+    )
+    assert (change.old, change.new) == (Reflection.Visibility.PRIVATE, Reflection.Visibility.UNIT)
+    assert change.changed_by == user(ANSATT)
+    assert change.reflection.visibility == Reflection.Visibility.UNIT
+    assert change.reflection.created_at < change.changed_at < timezone.now()
+
+
+def test_colleagues_reflect_and_the_leader_pinned_one(leders_cycle):
+    saved = Reflection.objects.filter(cycle=leders_cycle, is_draft=False)
+    others = saved.exclude(author__email=ANSATT)
+    authors = set(others.values_list("author", flat=True))
+    assert 3 <= len(authors) <= 4
+    assert authors <= {person.pk for person in leders_cycle.unit.people()}
+    assert leders_cycle.owner_id not in authors
+    assert 1 <= others.shared().count() <= 2
+    assert others.filter(visibility=Reflection.Visibility.PRIVATE).count() > others.shared().count()
+    pinned = Reflection.objects.filter(cycle=leders_cycle, is_pinned=True)
+    assert pinned.count() == 1
+    assert pinned.get() in saved.shared()
+    for phase in (Phase.ANCHORING, Phase.NEEDS, Phase.LEARNING_POINTS):
+        assert saved.filter(phase=phase).values("author").distinct().count() >= 3
+
+
+def test_mellomtrinnet_reflects_on_its_visit(seeded):
+    cycle = Cycle.objects.get(unit__name="Mellomtrinnet")
+    reflections = Reflection.objects.filter(cycle=cycle, is_draft=False)
+    assert 3 <= reflections.count() <= 4
+    assert set(reflections.values_list("phase", flat=True)) == {
+        Phase.OBSERVATION,
+        Phase.IMPLEMENTATION,
+    }
+    linked = reflections.get(visit__isnull=False)
+    assert linked.visit.cycle == cycle
+    assert linked.phase == Phase.OBSERVATION
+    assert linked in reflections.shared()
+    assert timezone.localdate(linked.created_at) >= linked.visit.visit_date
+    assert linked.author in linked.visit.observers.all()
+    assert reflections.shared().filter(is_pinned=True).count() == 1
+    assert {r.author for r in reflections} <= set(cycle.unit.people())
+
+
+def test_reflections_answer_the_questions_for_their_phase(seeded):
+    reflections = Reflection.objects.select_related("cycle__unit", "learning_point")
+    assert reflections.exists()
+    for reflection in reflections:
+        reflection.full_clean()
+        with translation.override("nb"):
+            prompts = prompts_for(reflection.cycle, reflection.phase)
+        assert [item["question"] for item in reflection.answers] == prompts
+        assert reflection.filled_answers
+        assert personal_data_warnings(reflection.full_text) == []
+        assert reflection.search_text == reflection.full_text
+        if reflection.learning_point:
+            assert reflection.learning_point.cycle_id == reflection.cycle_id
+
+
+def test_reflections_are_dated_within_their_phase(seeded):
+    today = timezone.localdate()
+    for reflection in Reflection.objects.select_related("cycle"):
+        events = reflection.cycle.events.exclude(to_phase=None).order_by("created_at")
+        entered = events.filter(to_phase=reflection.phase).earliest("created_at").created_at
+        left = events.filter(to_phase=reflection.phase + 1).first()
+        written = timezone.localdate(reflection.created_at)
+        assert timezone.localdate(entered) <= written < today
+        if left:
+            assert written <= timezone.localdate(left.created_at)
+        assert reflection.updated_at >= reflection.created_at
+
+
+def test_running_twice_adds_no_reflections(seeded):
+    counts = [Reflection.objects.count(), VisibilityChange.objects.count()]
+    pinned = set(Reflection.objects.filter(is_pinned=True).values_list("pk", flat=True))
+    call_command("seed_demo", stdout=StringIO())
+    assert [Reflection.objects.count(), VisibilityChange.objects.count()] == counts
+    assert set(Reflection.objects.filter(is_pinned=True).values_list("pk", flat=True)) == pinned
+
+
+def test_reflections_are_added_to_cycles_seeded_before_them(seeded):
+    counts = [Reflection.objects.count(), VisibilityChange.objects.count()]
+    Reflection.objects.all().delete()
+    call_command("seed_demo", stdout=StringIO())
+    assert [Reflection.objects.count(), VisibilityChange.objects.count()] == counts
