@@ -189,6 +189,9 @@ class ReflectionPromptAdmin(MunicipalityScopedAdmin):
     list_filter = ["phase", "is_active"]
 
 
+CONTENT_FIELDS = {"answers", "free_text", "search_text"}
+
+
 @admin.register(Reflection)
 class ReflectionAdmin(MunicipalityScopedAdmin):
     """Metadata only: the text of a reflection never shows in the admin, whoever looks."""
@@ -205,3 +208,9 @@ class ReflectionAdmin(MunicipalityScopedAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # A filter on the text (?free_text__contains=...) would reveal it word by word.
+        if lookup.split("__")[0] in CONTENT_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)

@@ -39,11 +39,19 @@ def prompts_for(cycle: Cycle, phase: int | None) -> list[str]:
     """The questions for a reflection in ``phase``: the municipality's own, or the defaults."""
     own = ReflectionPrompt.objects.filter(
         municipality_id=cycle.unit.municipality_id, is_active=True
-    )
+    ).order_by("position", "pk")
     if own.exists():
         return [prompt.text for prompt in own if prompt.phase in (None, phase)]
     prompts = [str(PHASE_PROMPTS[phase])] if phase in PHASE_PROMPTS else []
     return prompts + [str(prompt) for prompt in KOLB_PROMPTS]
+
+
+def prompts_of(reflection: Reflection) -> list[str]:
+    """The questions a reflection was written with (kept when language or questions change),
+    or today's questions for a new one."""
+    if reflection.answers:
+        return [item["question"] for item in reflection.answers]
+    return prompts_for(reflection.cycle, reflection.phase)
 
 
 @transaction.atomic

@@ -550,6 +550,10 @@ VISIT_AND_PHASE_4_6_URLS = {
     "practice_log_create",
     "decision_save",
     "visit_request",
+    # and reflections in tests/test_reflections.py
+    "reflection_new",
+    "reflection_autosave",
+    "reflection_board",
 }
 
 

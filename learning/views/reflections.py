@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -41,11 +41,29 @@ def _own(request, pk: int) -> Reflection:
 
 
 def _phase_from(value, cycle) -> int | None:
-    try:
-        phase = int(value)
-    except (TypeError, ValueError):
-        return cycle.current_phase
+    phase = _int_or_none(value)
     return phase if phase in Phase.values else cycle.current_phase
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _visit_of(cycle, value) -> Visit | None:
+    visit_id = _int_or_none(value)
+    return Visit.objects.filter(pk=visit_id, cycle=cycle).first() if visit_id else None
+
+
+def _own_draft(request, cycle, value) -> Reflection:
+    draft_id = _int_or_none(value)
+    if draft_id is None:
+        raise Http404
+    return get_object_or_404(
+        Reflection, pk=draft_id, author=request.user, cycle=cycle, is_draft=True
+    )
 
 
 def _apply(reflection: Reflection, form: ReflectionForm) -> None:
@@ -97,16 +115,12 @@ def reflection_new(request, pk: int):
     cycle = load_cycle(request, pk, "unit.participate")
     source = request.POST if request.method == "POST" else request.GET
     phase = _phase_from(source.get("phase"), cycle)
-    visit = None
-    if source.get("visit"):
-        visit = Visit.objects.filter(pk=source.get("visit"), cycle=cycle).first()
+    visit = _visit_of(cycle, source.get("visit"))
     reflection = Reflection(author=request.user, cycle=cycle, phase=phase, visit=visit)
     if request.method == "POST" and request.POST.get("reflection"):
         # The draft autosave made while typing; saving finishes it.
-        reflection = get_object_or_404(
-            Reflection, pk=request.POST["reflection"], author=request.user, cycle=cycle
-        )
-    prompts = service.prompts_for(cycle, reflection.phase)
+        reflection = _own_draft(request, cycle, request.POST["reflection"])
+    prompts = service.prompts_of(reflection)
     if request.method == "POST":
         return _save(request, reflection, prompts)
     initial = {"learning_point": source.get("point") or None}
@@ -119,7 +133,7 @@ def reflection_new(request, pk: int):
 def reflection_edit(request, pk: int):
     reflection = _own(request, pk)
     authorize(request.user, "unit.participate", reflection)
-    prompts = service.prompts_for(reflection.cycle, reflection.phase)
+    prompts = service.prompts_of(reflection)
     if request.method == "POST":
         return _save(request, reflection, prompts)
     initial = ReflectionForm.initial_from(reflection, prompts)
@@ -136,16 +150,13 @@ def reflection_autosave(request, pk: int):
     reload opens the draft. A saved reflection is never changed by autosave.
     """
     cycle = load_cycle(request, pk, "unit.participate")
-    draft_id = request.POST.get("reflection")
-    if draft_id:
-        reflection = get_object_or_404(
-            Reflection, pk=draft_id, author=request.user, cycle=cycle, is_draft=True
-        )
+    if request.POST.get("reflection"):
+        reflection = _own_draft(request, cycle, request.POST["reflection"])
     else:
         phase = _phase_from(request.POST.get("phase"), cycle)
-        visit = Visit.objects.filter(pk=request.POST.get("visit") or None, cycle=cycle).first()
+        visit = _visit_of(cycle, request.POST.get("visit"))
         reflection = Reflection(author=request.user, cycle=cycle, phase=phase, visit=visit)
-    prompts = service.prompts_for(cycle, reflection.phase)
+    prompts = service.prompts_of(reflection)
     form = ReflectionForm(request.POST, prompts=prompts, cycle=cycle)
     if not form.is_valid():
         return HttpResponse(status=204)
