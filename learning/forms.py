@@ -584,16 +584,20 @@ class VisitAnswerForm(forms.Form):
         return data
 
 
-class ObservationNoteForm(forms.ModelForm):
-    class Meta:
-        model = ObservationNote
-        fields = ["learning_point", "text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+class ForLearningPointForm(forms.ModelForm):
+    """A record about one of the cycle's learning points, or about the whole."""
 
     def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["learning_point"].queryset = cycle.learning_points.all()
         self.fields["learning_point"].empty_label = _("In general")
+
+
+class ObservationNoteForm(ForLearningPointForm):
+    class Meta:
+        model = ObservationNote
+        fields = ["learning_point", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
 class VisitReflectionForm(forms.ModelForm):
@@ -635,16 +639,11 @@ class SharingSessionForm(AttendanceForm):
         model = SharingSession
 
 
-class ConclusionForm(forms.ModelForm):
+class ConclusionForm(ForLearningPointForm):
     class Meta:
         model = Conclusion
         fields = ["learning_point", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, cycle: Cycle, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["learning_point"].queryset = cycle.learning_points.all()
-        self.fields["learning_point"].empty_label = _("In general")
 
 
 class PracticeLogForm(forms.ModelForm):

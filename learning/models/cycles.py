@@ -88,11 +88,11 @@ class CycleQuerySet(models.QuerySet):
         """Annotate the counts the phase rules read, one subquery each (no join fan-out)."""
         from learning.models.practices import ObservationNote, Visit
 
-        def count(model, **filters):
+        def count(model, link="cycle", **filters):
             rows = (
-                model.objects.filter(cycle=OuterRef("pk"), **filters)
+                model.objects.filter(**{link: OuterRef("pk")}, **filters)
                 .order_by()
-                .values("cycle")
+                .values(link)
                 .annotate(n=Count("pk"))
                 .values("n")
             )
@@ -104,16 +104,7 @@ class CycleQuerySet(models.QuerySet):
             undecided_point_count=count(LearningPoint, decision=""),
             unanswered_idea_count=count(Idea, response=""),
             held_visit_count=count(Visit, status=Visit.Status.CONFIRMED, starts_at__lte=Now()),
-            observation_note_count=Coalesce(
-                Subquery(
-                    ObservationNote.objects.filter(visit__cycle=OuterRef("pk"))
-                    .order_by()
-                    .values("visit__cycle")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            ),
+            observation_note_count=count(ObservationNote, link="visit__cycle"),
             sent_feedback_count=count(Visit, feedback__sent_at__isnull=False),
             sharing_session_count=count(SharingSession),
         )

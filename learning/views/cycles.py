@@ -73,6 +73,13 @@ def tracker_context(cycle: Cycle) -> dict:
     }
 
 
+def agreement_counts(cycle: Cycle) -> dict:
+    """How many agree and disagree that the chosen need is the unit's (no names)."""
+    return cycle.need_agreements.aggregate(
+        agree=Count("pk", filter=Q(agrees=True)), disagree=Count("pk", filter=Q(agrees=False))
+    )
+
+
 def ideas_with_votes(user):
     """Ideas with their number of supporters and whether ``user`` supports each."""
     return Idea.objects.select_related("author").annotate(
@@ -173,16 +180,13 @@ def cycle_detail(request, pk: int):
 def _readonly_context(cycle: Cycle) -> dict:
     """For senior leaders, HR and representatives: the plan, with no staff data but names of
     the people responsible."""
-    agreements = cycle.need_agreements.aggregate(
-        agree=Count("pk", filter=Q(agrees=True)), disagree=Count("pk", filter=Q(agrees=False))
-    )
     return {
         **tracker_context(cycle),
         "learning_points": cycle.learning_points.all(),
         "visits": cycle.visits.select_related("host_unit").exclude(
             status__in=[Visit.Status.DECLINED, Visit.Status.CANCELLED]
         ),
-        "agreements": agreements,
+        "agreements": agreement_counts(cycle),
         "active_nav": "home",
     }
 

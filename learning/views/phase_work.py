@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -47,6 +47,7 @@ from learning.models import (
 )
 from learning.permissions import authorize, has_perm
 from learning.views.cycles import (
+    agreement_counts,
     ideas_with_votes,
     load_cycle,
     render_idea_item,
@@ -92,10 +93,7 @@ def _phase_context(request, cycle: Cycle, phase: int, forms: dict) -> dict:  # n
                     "learning_need_source": cycle.learning_need_source,
                 },
             ),
-            agreements=cycle.need_agreements.aggregate(
-                agree=Count("pk", filter=Q(agrees=True)),
-                disagree=Count("pk", filter=Q(agrees=False)),
-            ),
+            agreements=agreement_counts(cycle),
             can_contribute=True,
             can_participate=True,
         )

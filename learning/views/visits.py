@@ -180,7 +180,7 @@ def visit_cancel(request, pk: int):
     return _done(request, visit, _("The visit is cancelled. The host has been told."))
 
 
-def _require_started(request, visit: Visit):
+def _require_started(visit: Visit):
     if not visit.is_held:
         raise ValidationError(_("Notes and reflections can be written once the visit has started."))
 
@@ -191,7 +191,7 @@ def note_create(request, pk: int):
     """An observer's note for a learning point, written on a phone during or after the visit."""
     visit = _load(request, pk, "visit.observe")
     try:
-        _require_started(request, visit)
+        _require_started(visit)
     except ValidationError as error:
         return _refused(request, visit, error)
     form = ObservationNoteForm(request.POST, cycle=visit.cycle)
@@ -210,7 +210,7 @@ def note_create(request, pk: int):
 def reflection_create(request, pk: int):
     visit = _load(request, pk, "visit.observe")
     try:
-        _require_started(request, visit)
+        _require_started(visit)
     except ValidationError as error:
         return _refused(request, visit, error)
     form = VisitReflectionForm(request.POST)
