@@ -13,5 +13,6 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("programmes.urls")),
     path("", include("learning.urls")),
 ]

@@ -15,6 +15,12 @@ def navigation(request):
     items = [(reverse("home"), _("Start"), "home")]
     if access.is_superuser or access.unit_ids_with(LEADER, SUPPORTER):
         items.append((reverse("cycle_dashboard"), _("Cycles"), "cycles"))
+    if (
+        access.is_superuser
+        or access.municipality_ids_with(HR, SENIOR)
+        or access.unit_ids_with(LEADER, SUPPORTER)
+    ):
+        items.append((reverse("programme_list"), _("Programmes"), "programmes"))
     if access.is_superuser or access.municipality_ids_with(MEMBER, HR, SENIOR):
         items.append((reverse("practice_list"), _("Practice register"), "practices"))
     if (
