@@ -120,7 +120,10 @@ def xlsx_response(programme: Programme, overview: Overview) -> HttpResponse:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_safe_cell(v) if isinstance(v, str) else v for v in row])
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":  # text that looks like a formula stays text
+                    cell.data_type = "s"
         sheet.freeze_panes = "A2"
         for index, header in enumerate(headers, start=1):
             width = max([len(str(header)), *(len(str(row[index - 1])) for row in rows)])

@@ -62,6 +62,9 @@ class ProgrammeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipalities"].required = False
+        if self.instance.pk is None:
+            self.fields["coordinators"].required = False
+            self.fields["coordinators"].help_text = _("You are a coordinator of what you create.")
         self.fields["coordinators"].queryset = User.objects.filter(
             is_active=True, municipality_roles__role=MunicipalityRole.Role.HR_COORDINATOR
         ).distinct()

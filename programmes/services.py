@@ -90,9 +90,9 @@ def decide(
         raise ValidationError(_("Give the unit a reason."))
     if status == E.ADMITTED and enrolment.cycle_id is None:
         if cycle is not None:
-            if cycle.unit_id != enrolment.unit_id or in_a_programme(cycle):
+            if not linkable_cycles(enrolment).filter(pk=cycle.pk).exists():
                 raise ValidationError(
-                    _("Choose one of the unit's cycles not in another programme.")
+                    _("Choose one of the unit's unfinished cycles that is in no other programme.")
                 )
             enrolment.cycle = cycle
         else:
@@ -114,10 +114,6 @@ def decide(
     enrolment.decided_at = timezone.now()
     enrolment.save()
     return enrolment
-
-
-def in_a_programme(cycle: Cycle) -> bool:
-    return Enrolment.objects.filter(cycle=cycle).exists()
 
 
 def linkable_cycles(enrolment: Enrolment):
@@ -179,11 +175,16 @@ def expected_attendees(gathering: Gathering) -> list[Enrolment]:
 def register_attendance(
     gathering: Gathering, *, present: set[tuple[int, int, str]], actor: User
 ) -> None:
-    """Replace the gathering's attendance with ``present``: (enrolment, person, role)."""
+    """Replace the gathering's attendance with ``present``: (enrolment, person, role).
+
+    A person ticked in two team roles counts once, as the line leader if that was one."""
     invited = set(gathering.invited().values_list("pk", flat=True))
-    unknown = {enrolment_id for enrolment_id, _, _ in present} - invited
-    if unknown:
+    if {enrolment_id for enrolment_id, _person, _role in present} - invited:
         raise ValidationError(_("Only units invited to the gathering can be registered."))
+    roles: dict[tuple[int, int], str] = {}
+    for enrolment_id, user_id, role in sorted(present):
+        if roles.get((enrolment_id, user_id)) != TeamMember.Role.LEADER:
+            roles[(enrolment_id, user_id)] = role
     Attendance.objects.filter(gathering=gathering).delete()
     Attendance.objects.bulk_create(
         Attendance(
@@ -193,7 +194,7 @@ def register_attendance(
             role=role,
             registered_by=actor,
         )
-        for enrolment_id, user_id, role in sorted(present)
+        for (enrolment_id, user_id), role in roles.items()
     )
 
 
