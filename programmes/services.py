@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -245,6 +246,21 @@ def give_feedback(submission: Submission, *, text: str, actor: User) -> None:
     submission.feedback_at = timezone.now()
     submission.seen_at = submission.seen_at or submission.feedback_at
     submission.save(update_fields=["feedback", "feedback_by", "feedback_at", "seen_at"])
+
+
+def next_gatherings(unit_ids, limit: int = 3):
+    """The coming gatherings the units are invited to (whole programme or their network)."""
+    mine = Enrolment.objects.filter(
+        programme=OuterRef("programme"), unit_id__in=unit_ids, status=E.ADMITTED
+    )
+    return (
+        Gathering.objects.filter(ends_at__gte=timezone.now())
+        .filter(
+            Q(Exists(mine), network__isnull=True) | Exists(mine.filter(network=OuterRef("network")))
+        )
+        .select_related("programme")
+        .order_by("starts_at")[:limit]
+    )
 
 
 # Calendar

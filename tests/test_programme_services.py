@@ -1205,3 +1205,29 @@ class TestExports:
         assert rows[1][4] == str(timezone.localdate() - 3 * DAY)
         assert rows[1][5] == "3"
         assert rows[1][6] == "No"
+
+
+class TestNextGatherings:
+    """The leader's start page lists the coming gatherings the unit is invited to."""
+
+    def test_whole_programme_and_own_network_only(self, world, client):
+        programme = make_programme(world)
+        north = Network.objects.create(programme=programme, name="Nord")
+        south = Network.objects.create(programme=programme, name="Sør")
+        add_enrolment(programme, world.unit, network=north)
+        everyone = add_gathering(programme, title="Fagdag for alle")
+        ours = add_gathering(programme, network=north, title="Nord samles")
+        add_gathering(programme, network=south, title="Sør samles")
+        add_gathering(programme, starts_at=timezone.now() - 10 * DAY, title="Holdt samling")
+        assert set(services.next_gatherings([world.unit.pk])) == {everyone, ours}
+
+        client.force_login(world.leader)
+        page = client.get(reverse("home")).content.decode()
+        assert "Nord samles" in page and "Fagdag for alle" in page
+        assert "Sør samles" not in page and "Holdt samling" not in page
+
+    def test_not_for_units_only_applying(self, world):
+        programme = make_programme(world)
+        add_enrolment(programme, world.unit, status=E.APPLIED)
+        add_gathering(programme)
+        assert list(services.next_gatherings([world.unit.pk])) == []

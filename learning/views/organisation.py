@@ -32,6 +32,7 @@ from learning.permissions import (
     has_perm,
     visible_units,
 )
+from programmes.services import next_gatherings
 
 LEADERSHIP_ROLES = [Membership.Role.LEADER, Membership.Role.SUPPORTER]
 RUNNING_CYCLES = Cycle.objects.filter(status__in=[Cycle.Status.ACTIVE, Cycle.Status.PAUSED])
@@ -84,6 +85,9 @@ def home(request):
         "senior_municipalities": _municipality_overview(
             access.municipality_ids_with(SENIOR) - access.municipality_ids_with(HR)
         ),
+        "next_gatherings": next_gatherings(access.unit_ids_with(LEADER, SUPPORTER))
+        if access.unit_ids_with(LEADER, SUPPORTER)
+        else [],
         "visit_requests": Visit.objects.filter(status=Visit.Status.REQUESTED)
         .filter(Q(host_unit__in=led) | Q(host_contact=request.user), host_unit__is_active=True)
         .select_related("cycle__unit", "host_unit")
