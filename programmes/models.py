@@ -265,6 +265,7 @@ class Gathering(models.Model):
         blank=True,
         help_text=_("Each unit's status report is due by this date, before the gathering."),
     )
+    invitations_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
 

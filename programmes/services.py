@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -229,6 +230,26 @@ def confirm_bring_home(task: BringHomeTask, *, actor: User, note: str = "") -> N
     task.save(update_fields=["confirmed_at", "confirmed_by", "confirmation_note"])
 
 
+def invitees(gathering: Gathering):
+    """The active team members of the units invited to the gathering."""
+    from learning.models import User
+
+    return User.objects.filter(
+        is_active=True, programme_teams__enrolment__in=gathering.invited()
+    ).distinct()
+
+
+def send_invitations(gathering: Gathering) -> int:
+    """Email each invited team member the gathering with a calendar invitation (.ics)."""
+    from programmes.tasks import send_gathering_invitation
+
+    people = list(invitees(gathering).values_list("pk", flat=True))
+    for pk in people:
+        transaction.on_commit(lambda pk=pk: send_gathering_invitation.delay(pk, gathering.pk))
+    Gathering.objects.filter(pk=gathering.pk).update(invitations_sent_at=timezone.now())
+    return len(people)
+
+
 # Work between gatherings
 
 
@@ -266,7 +287,7 @@ def next_gatherings(unit_ids, limit: int = 3):
 # Calendar
 
 
-def _event(gathering: Gathering, request) -> Event:
+def _event(gathering: Gathering) -> Event:
     event = Event()
     event.add("uid", f"{gathering.uid}@kollegalaering")
     event.add("sequence", gathering.sequence)
@@ -283,16 +304,16 @@ def _event(gathering: Gathering, request) -> Event:
     if gathering.video_link:
         lines += ["", _("Video link:"), gathering.video_link]
     event.add("description", "\n".join(lines))
-    event.add("url", request.build_absolute_uri(reverse("gathering_detail", args=[gathering.pk])))
+    event.add("url", settings.SITE_URL + reverse("gathering_detail", args=[gathering.pk]))
     return event
 
 
-def calendar(gatherings, request, *, name: str) -> bytes:
+def calendar(gatherings, *, name: str) -> bytes:
     """An iCalendar file with the gatherings as events, in the active language."""
     cal = Calendar()
     cal.add("prodid", "-//Kollegalæring//NO")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
     for gathering in gatherings:
-        cal.add_component(_event(gathering, request))
+        cal.add_component(_event(gathering))
     return cal.to_ical()

@@ -66,6 +66,7 @@ urlpatterns = [
     path(
         "gatherings/<int:pk>/calendar.ics", gatherings.gathering_calendar, name="gathering_calendar"
     ),
+    path("gatherings/<int:pk>/invite/", gatherings.gathering_invite, name="gathering_invite"),
     path("gatherings/<int:pk>/attendance/", gatherings.attendance, name="attendance"),
     path("gatherings/<int:pk>/bring-home/", gatherings.bring_home_create, name="bring_home_create"),
     # Work between gatherings

@@ -18,7 +18,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
@@ -742,7 +741,7 @@ class TestCalendar:
             video_link="https://video.example.no/rom",
             description="Ta med teamet",
         )
-        content = services.calendar([gathering], RequestFactory().get("/"), name="Mitt program")
+        content = services.calendar([gathering], name="Mitt program")
 
         calendar = Calendar.from_ical(content)
         assert str(calendar["X-WR-CALNAME"]) == "Mitt program"
@@ -1231,3 +1230,39 @@ class TestNextGatherings:
         add_enrolment(programme, world.unit, status=E.APPLIED)
         add_gathering(programme)
         assert list(services.next_gatherings([world.unit.pk])) == []
+
+
+class TestInvitations:
+    def test_each_team_member_gets_the_invitation_with_a_calendar_file(
+        self, world, client, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        programme = make_programme(world)
+        enrolment = add_enrolment(programme, world.unit)
+        TeamMember.objects.create(enrolment=enrolment, user=world.leader, role=R.LEADER)
+        TeamMember.objects.create(enrolment=enrolment, user=world.union_rep, role=R.UNION_REP)
+        TeamMember.objects.create(enrolment=enrolment, user=world.leader, role=R.RESOURCE)
+        world.union_rep.language = "en"
+        world.union_rep.save()
+        gathering = add_gathering(programme, title="Nettverkssamling 1")
+        client.force_login(world.hr)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("gathering_invite", args=[gathering.pk]))
+        assert response.status_code == 302
+        assert sorted(m.to[0] for m in mailoutbox) == sorted(
+            [world.leader.email, world.union_rep.email]
+        )
+        english = next(m for m in mailoutbox if m.to == [world.union_rep.email])
+        assert english.subject == "Invitation: Nettverkssamling 1"
+        [(name, content, mimetype)] = english.attachments
+        assert name == "invitation.ics" and mimetype.startswith("text/calendar")
+        [event] = Calendar.from_ical(content).walk("VEVENT")
+        assert str(event["UID"]).startswith(str(gathering.uid))
+        gathering.refresh_from_db()
+        assert gathering.invitations_sent_at is not None
+
+    def test_only_the_coordinator_sends_invitations(self, world, client):
+        programme = make_programme(world)
+        add_enrolment(programme, world.unit)
+        gathering = add_gathering(programme)
+        client.force_login(world.leader)
+        assert client.post(reverse("gathering_invite", args=[gathering.pk])).status_code == 403

@@ -219,11 +219,26 @@ def material_delete(request, pk: int):
 @require_GET
 def gathering_calendar(request, pk: int):
     gathering = load_gathering(request, pk, "programme.view")
-    content = services.calendar([gathering], request, name=gathering.programme.title)
+    content = services.calendar([gathering], name=gathering.programme.title)
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     filename = f"{slugify(gathering.title) or 'gathering'}.ics"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_POST
+def gathering_invite(request, pk: int):
+    """Email the invited teams the gathering with a calendar invitation."""
+    gathering = load_gathering(request, pk, "programme.manage")
+    count = services.send_invitations(gathering)
+    if count:
+        messages.success(
+            request, _("The invitation is sent to %(count)s people.") % {"count": count}
+        )
+    else:
+        messages.warning(request, _("No one to invite yet: the invited units have no teams."))
+    return redirect("gathering_detail", gathering.pk)
 
 
 @login_required

@@ -196,7 +196,7 @@ def calendar_feed(request, token):
     so the feed carries only what an invitation does."""
     programme = get_object_or_404(Programme, calendar_token=token)
     gatherings = programme.gatherings.select_related("programme")
-    content = services.calendar(gatherings, request, name=programme.title)
+    content = services.calendar(gatherings, name=programme.title)
     return HttpResponse(content, content_type="text/calendar; charset=utf-8")
 
 
