@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from learning.htmx import render_page
@@ -234,7 +235,13 @@ def gathering_invite(request, pk: int):
     count = services.send_invitations(gathering)
     if count:
         messages.success(
-            request, _("The invitation is sent to %(count)s people.") % {"count": count}
+            request,
+            ngettext(
+                "The invitation is sent to %(count)s person.",
+                "The invitation is sent to %(count)s people.",
+                count,
+            )
+            % {"count": count},
         )
     else:
         messages.warning(request, _("No one to invite yet: the invited units have no teams."))

@@ -110,7 +110,7 @@ def test_coordinator_runs_a_programme_to_a_held_gathering(world, new_page, live_
     hr.get_by_label("Name").fill("Nettverk Nord")
     hr.get_by_role("button", name="Create the network").click()
     hr.get_by_label(f"Network for {world.unit.name}").select_option(label="Nettverk Nord")
-    hr.get_by_role("button", name="Place").click()
+    hr.get_by_role("button", name="Move to the network").click()
     expect(hr.get_by_role("status")).to_contain_text("is placed in Nettverk Nord")
 
     # The start-up gathering began an hour ago; its agenda grows without a page reload.
