@@ -116,7 +116,11 @@ ELVEDAL_TREE = {
             "Hjemmetjenesten",
             T.HOME_CARE,
             None,
-            [("Hjemmetjenesten nord", T.HOME_CARE), ("Hjemmetjenesten sør", T.HOME_CARE)],
+            [
+                ("Hjemmetjenesten nord", T.HOME_CARE),
+                ("Hjemmetjenesten sør", T.HOME_CARE),
+                ("Hjemmetjenesten vest", T.HOME_CARE),
+            ],
         ),
         ("Bjørkheim bo- og tjenestested", T.SUPPORTED_HOUSING, S, []),
     ],
@@ -130,8 +134,26 @@ FJORDNES_TREE = {
         ("Fjordnes skule", T.SCHOOL, None, []),
         ("Fjordnes barnehage", T.KINDERGARTEN, None, []),
     ],
-    "Helse og omsorg": [("Fjordnes sjukeheim", T.NURSING_HOME, None, [])],
+    "Helse og omsorg": [
+        ("Fjordnes sjukeheim", T.NURSING_HOME, None, []),
+        ("Fjordnes heimeteneste", T.HOME_CARE, None, []),
+        ("Fjordnes bu- og tenestestad", T.SUPPORTED_HOUSING, None, []),
+        ("Fjordnes helsestasjon", T.HEALTH_STATION, None, []),
+        ("Fjordnes legekontor", T.OTHER, None, []),
+    ],
 }
+# Units added to the trees after the first demo databases were seeded (for the network
+# programme). Their people are generated after everyone else's, from a random generator of
+# their own, so everyone generated before keeps their name and email address.
+ADDED_UNITS = frozenset(
+    {
+        "Hjemmetjenesten vest",
+        "Fjordnes heimeteneste",
+        "Fjordnes bu- og tenestestad",
+        "Fjordnes helsestasjon",
+        "Fjordnes legekontor",
+    }
+)
 
 R = Membership.Role
 M = MunicipalityRole.Role
@@ -146,6 +168,7 @@ class DemoLogin:
     unit_role: str | None = None
     municipality_role: str | None = None
     superuser: bool = False
+    municipality: str = "Elvedal"  # or "Fjordnes": where the person works
 
 
 SKJERMET = "Avdeling 2 – skjermet"
@@ -174,6 +197,10 @@ DEMO_LOGINS = [
     DemoLogin(
         "kommunalsjef@demo.kommune.no", "Kristin Sjøberg", "kommunalsjef (lesetilgang)",
         municipality_role=M.SENIOR_LEADER,
+    ),
+    DemoLogin(
+        "hr.fjordnes@demo.kommune.no", "Frida Fjell", "HR-koordinator, Fjordnes kommune (nynorsk)",
+        municipality_role=M.HR_COORDINATOR, municipality="Fjordnes",
     ),
 ]  # fmt: skip
 
@@ -257,11 +284,11 @@ def _people(
     rng: random.Random,
     domain: str,
     password: str,
+    taken: set[str],
 ) -> None:
     """Generated people; index 0 in a unit leads it, 1 supports, 2 is union rep. Units that a
-    demo login leads get no generated leader."""
+    demo login leads get no generated leader. ``taken`` holds the email names used so far."""
     led_by_demo_login = {login.unit for login in DEMO_LOGINS if login.unit_role == R.LEADER}
-    taken: set[str] = set()
     for unit, count in staffing:
         for index in range(count):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -291,7 +318,8 @@ def _people(
 
 
 def seed_organisation() -> DemoOrganisation:
-    """The municipalities, their units and people, the demo logins, and Elvedal's cycles."""
+    """The municipalities, their units and people, the demo logins, Elvedal's cycles and the
+    network programme."""
     elvedal, _ = Municipality.objects.get_or_create(
         organisation_number="921890117",
         defaults={"name": "Elvedal kommune", "language_form": "nb"},
@@ -307,37 +335,49 @@ def seed_organisation() -> DemoOrganisation:
     fjordnes_units: dict[str, Unit] = {}
     _build_tree(fjordnes, FJORDNES_TREE, fjordnes_units)
 
-    rng = random.Random(2026)
     unusable = make_password(None)
-    _people(elvedal, _staffing(demo.units, 10), rng, "elvedal.kommune.no", unusable)
-    _people(fjordnes, _staffing(fjordnes_units, 6), rng, "fjordnes.kommune.no", unusable)
+    staffing = [
+        (elvedal, _staffing(demo.units, 10), "elvedal.kommune.no", set()),
+        (fjordnes, _staffing(fjordnes_units, 6), "fjordnes.kommune.no", set()),
+    ]
+    rng, later = random.Random(2026), random.Random(2027)
+    for added, generator in ((False, rng), (True, later)):
+        for municipality, units, domain, taken in staffing:
+            units = [(unit, n) for unit, n in units if (unit.name in ADDED_UNITS) == added]
+            _people(municipality, units, generator, domain, unusable, taken)
     demo.units.update({f"Fjordnes: {name}": unit for name, unit in fjordnes_units.items()})
 
     password = make_password(DEMO_PASSWORD)
+    municipalities = {"Elvedal": elvedal, "Fjordnes": fjordnes}
     for login in DEMO_LOGINS:
+        home = municipalities[login.municipality]
         user, _ = User.objects.get_or_create(
             email=login.email,
             defaults={
                 "full_name": login.name,
-                "municipality": elvedal,
+                "municipality": home,
                 "password": password,
                 "is_superuser": login.superuser,
                 "is_staff": login.superuser or login.municipality_role == M.HR_COORDINATOR,
             },
         )
         if login.unit:
-            unit = demo.units[login.unit]
+            unit = demo.units[login.unit if home == elvedal else f"Fjordnes: {login.unit}"]
             for role in {login.unit_role, R.STAFF}:
                 Membership.objects.get_or_create(user=user, unit=unit, role=role)
         if login.municipality_role:
             MunicipalityRole.objects.get_or_create(
-                user=user, municipality=elvedal, role=login.municipality_role
+                user=user, municipality=home, role=login.municipality_role
             )
         if login.municipality_role == M.HR_COORDINATOR:
             user.groups.add(hr_admin_group())
         demo.logins[login.email] = user
     seed_practices(demo)
     seed_cycles(demo)
+
+    from programmes.demo import seed_programmes  # programmes builds on learning
+
+    seed_programmes(demo)
     return demo
 
 
@@ -1307,8 +1347,9 @@ def _korttid(cycle: Cycle, day) -> None:
 
 
 # (unit, title, days since the start, builder); each unit's leader owns its cycle.
-# Avdeling Fjordgløtt (vert@) has no cycle: it is the unit others visit to learn from,
-# and has a request from Avdeling 2 – skjermet (leder@) waiting for its answer.
+# Avdeling Fjordgløtt (vert@) has no cycle of its own here: it is the unit others visit to
+# learn from, and has a request from Avdeling 2 – skjermet (leder@) waiting for its answer.
+# (It gets a cycle when it is admitted to the network programme, ``programmes/demo.py``.)
 MEALS_CYCLE = "Gode måltider i skjermet enhet"
 MATHS_CYCLE = "Vurdering for læring i matematikk"
 DEMO_CYCLES = [

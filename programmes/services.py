@@ -88,6 +88,8 @@ def decide(
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if status not in (E.ADMITTED, E.WAITLISTED, E.DECLINED):
         raise ValidationError(_("Choose admit, waiting list or decline."))
+    if enrolment.status not in (E.APPLIED, E.WAITLISTED):
+        raise ValidationError(_("The unit has already been decided on."))
     if status != E.ADMITTED and not reason.strip():
         raise ValidationError(_("Give the unit a reason."))
     if status == E.ADMITTED and enrolment.cycle_id is None:

@@ -1,5 +1,5 @@
 """seed_demo builds the demo municipality, its demo logins, its practice register, its cycles
-and their visits, and nothing twice."""
+and their visits, the network programme, and nothing twice."""
 
 from __future__ import annotations
 
@@ -41,6 +41,22 @@ from learning.models import (
 from learning.models.reflections import personal_data_warnings
 from learning.permissions import has_perm, has_visit_perm
 from learning.reflections import prompts_for
+from programmes import overview, services
+from programmes.models import (
+    AgendaItem,
+    Assignment,
+    Attendance,
+    BringHomeTask,
+    Enrolment,
+    Gathering,
+    Material,
+    Network,
+    Programme,
+    StatusReport,
+    Submission,
+    TeamMember,
+)
+from programmes.permissions import has_enrolment_perm, has_programme_perm
 
 LOGINS = [
     "admin@demo.kommune.no",
@@ -50,7 +66,9 @@ LOGINS = [
     "vert@demo.kommune.no",
     "tillitsvalgt@demo.kommune.no",
     "kommunalsjef@demo.kommune.no",
+    "hr.fjordnes@demo.kommune.no",
 ]
+FJORDNES_HR = "hr.fjordnes@demo.kommune.no"
 
 
 @pytest.fixture
@@ -78,7 +96,7 @@ def test_creates_elvedal_with_its_structure(elvedal):
     sectors = Unit.objects.filter(municipality=elvedal, level=Unit.Level.SECTOR)
     assert sorted(sectors.values_list("name", flat=True)) == ["Helse og omsorg", "Oppvekst", "Stab"]
     assert 20 <= Unit.objects.filter(municipality=elvedal).count() <= 35
-    assert 180 <= User.objects.count() <= 230
+    assert 180 <= User.objects.count() <= 260
 
 
 def test_every_unit_is_valid(elvedal):
@@ -147,9 +165,24 @@ def test_vert_leads_another_unit(elvedal):
     assert leaders.count() == 1
 
 
-def test_demo_logins_belong_to_elvedal(elvedal):
+def test_demo_logins_belong_to_elvedal_except_fjordnes_hr(elvedal):
     for email in LOGINS:
-        assert user(email).municipality == elvedal
+        if email != FJORDNES_HR:
+            assert user(email).municipality == elvedal
+    assert user(FJORDNES_HR).municipality.name == "Fjordnes kommune"
+
+
+def test_fjordnes_hr_coordinator_works_in_nynorsk(seeded):
+    frida = user(FJORDNES_HR)
+    fjordnes = Municipality.objects.get(name="Fjordnes kommune")
+    roles = MunicipalityRole.objects.filter(user=frida)
+    assert [(r.municipality, r.role) for r in roles] == [
+        (fjordnes, MunicipalityRole.Role.HR_COORDINATOR)
+    ]
+    assert frida.language == ""
+    assert frida.preferred_language == "nn"
+    assert frida.is_staff
+    assert not frida.memberships.exists()
 
 
 def test_generated_people_cannot_log_in(seeded):
@@ -169,6 +202,8 @@ def model_counts() -> dict[str, int]:
 def test_running_twice_creates_nothing_new(seeded, settings):
     before = model_counts()
     assert before["learning.Unit"] > 0
+    assert before["programmes.Programme"] == 1
+    assert before["programmes.Enrolment"] == 14
     call_command("seed_demo", stdout=StringIO())
     assert model_counts() == before
 
@@ -205,6 +240,7 @@ def test_demo_login_reaches_the_start_page(client, seeded, email):
         ("ansatt@demo.kommune.no", 'id="my-heading"', "Avdeling 2 – skjermet"),
         ("tillitsvalgt@demo.kommune.no", 'id="rep-heading"', "Avdeling 2 – skjermet"),
         ("hr@demo.kommune.no", 'id="hr-heading-', "Elvedal kommune"),
+        (FJORDNES_HR, 'id="hr-heading-', "Fjordnes kommune"),
         ("kommunalsjef@demo.kommune.no", 'id="senior-heading-', "Elvedal kommune"),
     ],
 )
@@ -317,7 +353,8 @@ def test_elvedal_has_cycles_in_several_phases(elvedal):
     assert len(set(cycles.values_list("current_phase", flat=True))) >= 3
     assert cycles.filter(current_phase=Phase.ANCHORING, events__kind="started").exists()
     assert cycles.exclude(status=Cycle.Status.ACTIVE).exists()
-    assert not cycles.filter(unit__name="Avdeling Fjordgløtt").exists()
+    # The host unit has no cycle of its own, only the one the network programme started.
+    assert not cycles.filter(unit__name="Avdeling Fjordgløtt", enrolment__isnull=True).exists()
 
 
 def test_an_override_is_in_a_timeline(seeded):
@@ -594,3 +631,235 @@ def test_reflections_are_added_to_cycles_seeded_before_them(seeded):
     Reflection.objects.all().delete()
     call_command("seed_demo", stdout=StringIO())
     assert [Reflection.objects.count(), VisibilityChange.objects.count()] == counts
+
+
+# The network programme
+
+PROGRAMME = "Kollegalæring 2027 – helse og omsorg"
+ADMITTED = Enrolment.Status.ADMITTED
+
+
+@pytest.fixture
+def programme(seeded) -> Programme:
+    return Programme.objects.get(title=PROGRAMME)
+
+
+def test_programme_runs_in_both_municipalities(programme, elvedal):
+    assert programme.municipality == elvedal
+    assert programme.status == Programme.Status.RUNNING
+    assert set(programme.municipalities.values_list("name", flat=True)) == {
+        "Elvedal kommune",
+        "Fjordnes kommune",
+    }
+    assert [c.email for c in programme.coordinators.all()] == ["hr@demo.kommune.no"]
+    today = timezone.localdate()
+    assert 80 <= (today - programme.starts_on).days <= 100
+    assert 380 <= (programme.ends_on - today).days <= 410
+    assert programme.purpose.strip() and programme.description.strip()
+    assert programme.commissioned_by == "Kommunalsjef helse og omsorg"
+    assert len(programme.theme_list) >= 3
+
+
+def test_twelve_units_in_two_networks_of_six(programme):
+    admitted = programme.enrolments.filter(status=ADMITTED).select_related("unit", "cycle")
+    assert admitted.count() == 12
+    assert sorted(programme.networks.values_list("name", flat=True)) == [
+        "Nettverk Nord",
+        "Nettverk Sør",
+    ]
+    for network in programme.networks.all():
+        units = admitted.filter(network=network)
+        assert units.count() == 6
+        assert units.values("unit__municipality").distinct().count() == 2
+        assert units.values("unit__unit_type").distinct().count() >= 3
+    for enrolment in admitted:
+        assert enrolment.cycle.unit == enrolment.unit
+        assert enrolment.goals.strip() and enrolment.first_ideas.strip()
+        assert enrolment.anchoring.strip()
+        assert enrolment.commits_to_attend
+        assert enrolment.commits_to_report
+        assert enrolment.commits_to_share
+        assert enrolment.decided_at < timezone.now()
+        roles = set(enrolment.team.values_list("role", flat=True))
+        assert {TeamMember.Role.LEADER, TeamMember.Role.RESOURCE} <= roles
+        leader = enrolment.team.get(role=TeamMember.Role.LEADER).user
+        assert leader in enrolment.unit.leaders()
+    warned = [e for e in admitted if services.team_warnings(list(e.team.all()))]
+    assert len(warned) == 1
+    assert admitted.filter(team__role=TeamMember.Role.SAFETY_REP).distinct().count() >= 3
+
+
+def test_running_cycles_were_brought_into_the_programme(programme):
+    admitted = programme.enrolments.filter(status=ADMITTED)
+    meals = admitted.get(unit__name="Avdeling 2 – skjermet")
+    assert meals.cycle.title == "Gode måltider i skjermet enhet"
+    assert meals.cycle.owner == user("leder@demo.kommune.no")
+    assert not meals.first_time
+    brought = admitted.filter(first_time=False)
+    assert set(brought.values_list("unit__name", flat=True)) == {
+        "Avdeling 2 – skjermet",
+        "Hjemmetjenesten nord",
+        "Korttidsavdelingen",
+    }
+    for enrolment in brought:
+        assert enrolment.cycle.start_date < timezone.localdate(enrolment.decided_at)
+    for enrolment in admitted.filter(first_time=True):
+        cycle = enrolment.cycle
+        assert cycle.title != PROGRAMME
+        assert timezone.localdate(enrolment.decided_at) == cycle.start_date
+        assert cycle.events.earliest("created_at").kind == CycleEvent.Kind.STARTED
+        plans = list(cycle.phase_plans.order_by("phase"))
+        assert [plan.due_date for plan in plans] == list(
+            phases.default_due_dates(cycle.start_date).values()
+        )
+    assert len(set(admitted.values_list("cycle__current_phase", flat=True))) >= 4
+
+
+def test_two_applications_wait_for_their_own_hr_coordinator(programme):
+    waiting = list(programme.enrolments.filter(status=Enrolment.Status.APPLIED))
+    assert sorted(e.unit.municipality.name for e in waiting) == [
+        "Elvedal kommune",
+        "Fjordnes kommune",
+    ]
+    for enrolment in waiting:
+        elvedal = enrolment.unit.municipality.name == "Elvedal kommune"
+        own, other = ("hr@demo.kommune.no", FJORDNES_HR)[:: 1 if elvedal else -1]
+        assert has_enrolment_perm(user(own), "enrolment.decide", enrolment)
+        assert not has_enrolment_perm(user(other), "enrolment.decide", enrolment)
+        assert enrolment.cycle is None
+        assert (timezone.localdate() - timezone.localdate(enrolment.applied_at)).days <= 10
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "hr@demo.kommune.no",
+        FJORDNES_HR,
+        "kommunalsjef@demo.kommune.no",
+        "leder@demo.kommune.no",
+        "ansatt@demo.kommune.no",
+        "tillitsvalgt@demo.kommune.no",
+        "vert@demo.kommune.no",
+    ],
+)
+def test_demo_logins_see_the_programme(programme, email):
+    assert has_programme_perm(user(email), "programme.view", programme)
+
+
+def test_held_startup_gathering_with_attendance(programme):
+    startup = programme.gatherings.get(kind=Gathering.Kind.STARTUP)
+    assert startup.network is None
+    assert startup.is_held
+    assert startup.place == "Elvedal rådhus, kommunestyresalen"
+    held_on = timezone.localdate(startup.starts_at)
+    assert 30 <= (timezone.localdate() - held_on).days <= 40
+    assert startup.status_reports_due < held_on
+    kinds = set(startup.agenda.values_list("kind", flat=True))
+    assert {
+        AgendaItem.Kind.INFORMATION,
+        AgendaItem.Kind.EXPERT_INPUT,
+        AgendaItem.Kind.GROUP_WORK,
+        AgendaItem.Kind.REFLECTION,
+    } <= kinds
+    teams = services.expected_attendees(startup)
+    assert len(teams) == 12
+    assert sum(not team.came for team in teams) == 1
+    assert 1 <= sum(team.came_without_leader for team in teams) <= 2
+    for team in teams:
+        assert set(team.present) <= {member.user_id for member in team.team_list}
+    tasks = list(startup.bring_home_tasks.all())
+    assert len(tasks) == 12
+    confirmed = [task for task in tasks if task.confirmed_at]
+    assert confirmed
+    assert all(task.confirmed_by in task.enrolment.unit.leaders() for task in confirmed)
+    assert [task for task in tasks if task.is_overdue]
+    reports = StatusReport.objects.filter(gathering=startup)
+    assert 8 <= reports.count() <= 11
+    assert all(timezone.localdate(r.created_at) <= startup.status_reports_due for r in reports)
+
+
+def test_upcoming_network_gatherings_with_agenda_and_prework(programme):
+    today = timezone.localdate()
+    gatherings = programme.gatherings.filter(kind=Gathering.Kind.NETWORK)
+    assert {g.network.name for g in gatherings} == {"Nettverk Nord", "Nettverk Sør"}
+    assert any(g.video_link for g in gatherings)
+    for gathering in gatherings:
+        meets = timezone.localdate(gathering.starts_at)
+        assert 13 <= (meets - today).days <= 22
+        assert not gathering.is_held
+        assert today < gathering.status_reports_due < meets
+        slots = gathering.agenda.filter(kind=AgendaItem.Kind.STATUS_ROUND)
+        assert {slot.enrolment_id for slot in slots} == set(
+            gathering.invited().values_list("pk", flat=True)
+        )
+        assert len(slots) == 6
+        assert gathering.agenda.filter(kind=AgendaItem.Kind.CRITICAL_FRIEND).exists()
+        materials = gathering.materials.all()
+        assert materials
+        assert all(m.url.startswith("https://") and not m.file for m in materials)
+        prework = gathering.prework.get()
+        assert prework.due_date < meets
+        assert prework.recipients().count() == 6
+        assert 1 <= prework.submissions.count() < 6
+        assert gathering.status_reports.exists()
+
+
+def test_submissions_in_several_states(programme):
+    survey = programme.assignments.get(title="Kartlegg behov i egen enhet")
+    assert survey.gathering is None and survey.network is None and survey.enrolment is None
+    assert 5 <= (timezone.localdate() - survey.due_date).days <= 10
+    submissions = list(survey.submissions.select_related("assignment"))
+    assert {
+        Submission.State.SUBMITTED,
+        Submission.State.SEEN,
+        Submission.State.COMMENTED,
+    } <= {s.state for s in submissions}
+    assert [s for s in submissions if not s.on_time]
+    assert survey.recipients().count() - len(submissions) >= 1
+    now = timezone.now()
+    for submission in submissions:
+        assert submission.submitted_at < now
+        assert submission.submitted_by in submission.enrolment.unit.people()
+        if submission.seen_at:
+            assert submission.submitted_at < submission.seen_at < now
+        if submission.feedback:
+            assert submission.feedback_by == user("hr@demo.kommune.no")
+            assert submission.seen_at <= submission.feedback_at < now
+
+
+def test_overview_shows_every_bottleneck(programme):
+    result = overview.build(programme, Q())
+    assert len(result.enrolments) == 12
+    assert result.stuck
+    assert result.visits_without_feedback
+    assert result.missing_reports
+    assert result.without_leader
+    # Only the leader who has been away, not the demo logins' units.
+    assert [e.unit.name for e in result.inactive_leaders] == ["Fjordnes heimeteneste"]
+    assert sum(1 for _phase, count in result.phase_counts if count) >= 3
+    startup = result.attendance[0]
+    assert (startup["invited"], startup["present"]) == (12, 11)
+    assert any(row["overdue"] for row in result.assignments)
+
+
+def test_demo_programme_is_valid(programme):
+    for model in (
+        Programme,
+        Network,
+        Enrolment,
+        TeamMember,
+        Gathering,
+        AgendaItem,
+        Material,
+        Attendance,
+        Assignment,
+        Submission,
+        StatusReport,
+        BringHomeTask,
+    ):
+        objects = model.objects.all()
+        assert objects.exists(), model
+        for obj in objects:
+            obj.full_clean()
+    for member in TeamMember.objects.select_related("enrolment__unit", "user"):
+        assert member.user.municipality == member.enrolment.unit.municipality
