@@ -241,6 +241,8 @@ class GatheringForm(forms.ModelForm):
 
 
 class AgendaItemForm(forms.ModelForm):
+    minutes = forms.IntegerField(label=_("minutes"), min_value=1, max_value=600, initial=30)
+
     class Meta:
         model = AgendaItem
         fields = ["starts_at", "minutes", "kind", "title", "responsible"]

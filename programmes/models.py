@@ -99,6 +99,7 @@ class Network(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="networks")
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
+    calendar_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -298,6 +299,11 @@ class Gathering(models.Model):
     @property
     def is_held(self) -> bool:
         return self.starts_at <= timezone.now()
+
+    @classmethod
+    def for_network(cls, network_id: int | None):
+        """Gatherings of the whole programme, and of the network if given."""
+        return models.Q(network__isnull=True) | models.Q(network_id=network_id)
 
     def invited(self):
         """The admitted enrolments this gathering is for."""

@@ -24,6 +24,11 @@ urlpatterns = [
         name="programme_export_csv",
     ),
     path("programmes/calendar/<uuid:token>.ics", programmes.calendar_feed, name="calendar_feed"),
+    path(
+        "networks/calendar/<uuid:token>.ics",
+        programmes.network_calendar_feed,
+        name="network_calendar_feed",
+    ),
     path("programmes/<int:pk>/networks/", programmes.networks, name="networks"),
     path("programmes/<int:pk>/apply/", programmes.programme_apply, name="programme_apply"),
     path("programmes/<int:pk>/enrol/", programmes.programme_enrol, name="programme_enrol"),

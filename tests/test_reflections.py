@@ -432,6 +432,9 @@ KNOWN_PARAMS = {
     "app_label",
     "content_type_id",
     "url",
+    "member_pk",  # programmes: enrolments/<pk>/team/<member_pk>/remove/
+    "assignment_pk",  # programmes: enrolments/<pk>/assignments/<assignment_pk>/
+    "sheet",  # programmes: programmes/<pk>/export/<sheet>.csv
 }
 SKIPPED_PARAMS = {"uidb64", "token"}  # the password reset link: not for a signed-in walk
 
@@ -501,6 +504,9 @@ def kwarg_options(route: Route, scene: Scene) -> list[dict]:
         "app_label": ["learning", "auth"],
         "content_type_id": [ContentType.objects.get_for_model(Reflection).pk],
         "url": ["learning/reflection/nothing"],
+        "member_pk": [world.staff.pk],
+        "assignment_pk": [cycle.pk],
+        "sheet": ["participants", "attendance", "status"],
     }
     return [
         dict(zip(params, values, strict=True))

@@ -30,6 +30,7 @@ from programmes.models import (
     Assignment,
     BringHomeTask,
     Enrolment,
+    Gathering,
     StatusReport,
     Submission,
     TeamMember,
@@ -71,17 +72,24 @@ def team_candidates(enrolment: Enrolment):
     )
 
 
+def report_gatherings(enrolment: Enrolment):
+    """The coming gatherings the unit is invited to, which a status report can be for."""
+    return enrolment.programme.gatherings.filter(
+        Gathering.for_network(enrolment.network_id), ends_at__gte=timezone.now()
+    )
+
+
+def assignments_for(enrolment: Enrolment):
+    """Assignments for every unit, for the unit's network, and for the unit alone."""
+    scope = Q(network__isnull=True, enrolment__isnull=True) | Q(enrolment=enrolment)
+    if enrolment.network_id:
+        scope |= Q(network_id=enrolment.network_id)
+    return Assignment.objects.filter(scope, programme_id=enrolment.programme_id)
+
+
 def _assignments(enrolment: Enrolment) -> list[Assignment]:
     """The unit's assignments, each with the unit's submission (or None)."""
-    assignments = list(
-        Assignment.objects.filter(programme_id=enrolment.programme_id)
-        .filter(
-            Q(network__isnull=True, enrolment__isnull=True)
-            | Q(network_id=enrolment.network_id)
-            | Q(enrolment=enrolment)
-        )
-        .select_related("gathering")
-    )
+    assignments = list(assignments_for(enrolment).select_related("gathering"))
     submissions = {s.assignment_id: s for s in Submission.objects.filter(enrolment=enrolment)}
     today = timezone.localdate()
     for assignment in assignments:
@@ -142,7 +150,7 @@ def _detail_context(request, enrolment: Enrolment, roles, forms: dict) -> dict:
             instance=TeamMember(enrolment=enrolment), people=team_candidates(enrolment)
         ),
         "report_form": forms.get("report")
-        or StatusReportForm(gatherings=enrolment.programme.gatherings.filter(ends_at__gte=now)),
+        or StatusReportForm(gatherings=report_gatherings(enrolment)),
         "confirm_form": ConfirmBringHomeForm(),
         "active_nav": "programmes",
     }
@@ -221,7 +229,7 @@ def status_report_create(request, pk: int):
     form = StatusReportForm(
         request.POST,
         instance=StatusReport(enrolment=enrolment, author=request.user),
-        gatherings=enrolment.programme.gatherings.filter(ends_at__gte=timezone.now()),
+        gatherings=report_gatherings(enrolment),
     )
     if form.is_valid():
         form.save()
@@ -274,14 +282,7 @@ def bring_home_confirm(request, pk: int):
 def submission_edit(request, pk: int, assignment_pk: int):
     """The unit writes (or changes) its answer to an assignment."""
     enrolment, roles = load_enrolment(request, pk, "enrolment.view")
-    assignment = get_object_or_404(
-        Assignment.objects.filter(programme_id=enrolment.programme_id).filter(
-            Q(network__isnull=True, enrolment__isnull=True)
-            | Q(network_id=enrolment.network_id)
-            | Q(enrolment=enrolment)
-        ),
-        pk=assignment_pk,
-    )
+    assignment = get_object_or_404(assignments_for(enrolment), pk=assignment_pk)
     if not enrolment.is_admitted:
         raise Http404
     submission = Submission.objects.filter(assignment=assignment, enrolment=enrolment).first()

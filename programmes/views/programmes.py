@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,7 +25,7 @@ from programmes.forms import (
     ProgrammeForm,
     applicable_units,
 )
-from programmes.models import Enrolment, Network, Programme
+from programmes.models import Enrolment, Gathering, Network, Programme
 from programmes.permissions import (
     APPLICANT,
     authorize_programme,
@@ -76,7 +77,7 @@ def programme_list(request):
         )
         .exclude(enrolments__unit_id__in=led)
         .distinct(),
-        "can_create": bool(access.municipality_ids_with(HR)) or access.is_superuser,
+        "can_create": bool(access.municipality_ids_with(HR)),
         "active_nav": "programmes",
     }
     return render(request, "programmes/list.html", context)
@@ -154,6 +155,7 @@ def programme_detail(request, pk: int):
         ),
         "upcoming": [g for g in gatherings if g.ends_at >= now],
         "past": [g for g in gatherings if g.ends_at < now],
+        "calendar_url": _calendar_url(programme, pa),
         "municipalities": programme.municipalities.all(),
         "coordinators": programme.coordinators.all(),
         "assignments": programme.assignments.select_related("network", "enrolment__unit")
@@ -162,6 +164,17 @@ def programme_detail(request, pk: int):
         "active_nav": "programmes",
     }
     return render(request, "programmes/detail.html", context)
+
+
+def _calendar_url(programme: Programme, pa) -> str | None:
+    """The whole programme's feed for those who see every gathering; a unit's network feed
+    for its members; none for applicants."""
+    if pa.sees_whole_programme() or pa.roles & {HR, SENIOR}:
+        return reverse("calendar_feed", args=[programme.calendar_token])
+    network = programme.networks.filter(pk__in=pa.network_ids).first()
+    if network:
+        return reverse("network_calendar_feed", args=[network.calendar_token])
+    return None
 
 
 @login_required
@@ -192,18 +205,30 @@ def programme_export(request, pk: int, fmt: str, sheet: str = ""):
 
 @require_GET
 def calendar_feed(request, token):
-    """The programme's gatherings as a calendar to subscribe to. The address is the key,
-    so the feed carries only what an invitation does."""
+    """All the programme's gatherings as a calendar to subscribe to (for the coordinators
+    and the municipalities). The address is the key, so it carries only what an
+    invitation does."""
     programme = get_object_or_404(Programme, calendar_token=token)
     gatherings = programme.gatherings.select_related("programme")
     content = services.calendar(gatherings, name=programme.title)
     return HttpResponse(content, content_type="text/calendar; charset=utf-8")
 
 
+@require_GET
+def network_calendar_feed(request, token):
+    """A network's calendar: the programme's common gatherings and the network's own."""
+    network = get_object_or_404(Network.objects.select_related("programme"), calendar_token=token)
+    gatherings = network.programme.gatherings.filter(
+        Gathering.for_network(network.pk)
+    ).select_related("programme")
+    content = services.calendar(gatherings, name=f"{network.programme.title} – {network.name}")
+    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+
+
 # Networks
 
 
-def _networks_context(programme: Programme, forms: dict | None = None) -> dict:
+def _networks_context(programme: Programme, errors: dict | None = None) -> dict:
     networks = list(programme.networks.all())
     enrolments = list(
         programme.enrolments.filter(status=E.ADMITTED)
@@ -214,13 +239,9 @@ def _networks_context(programme: Programme, forms: dict | None = None) -> dict:
         members = [e for e in enrolments if e.network_id == network.pk]
         network.members = members
         network.mix = _mix(members)
-    forms = forms or {}
+    errors = errors or {}
     for enrolment in enrolments:
-        enrolment.network_form = forms.get(enrolment.pk) or NetworkChoiceForm(
-            programme=programme,
-            initial={"network": enrolment.network_id},
-            prefix=f"e{enrolment.pk}",
-        )
+        enrolment.network_errors = errors.get(enrolment.pk, [])
     return {
         "programme": programme,
         "networks": networks,
@@ -280,7 +301,8 @@ def enrolment_network(request, pk: int):
             % {"unit": enrolment.unit.name, "network": enrolment.network or "–"},
         )
         return redirect("networks", programme.pk)
-    context = {**_networks_context(programme, {enrolment.pk: form}), "form": NetworkForm()}
+    errors = {enrolment.pk: form.errors.get("network", [])}
+    context = {**_networks_context(programme, errors), "form": NetworkForm()}
     return render(request, "programmes/networks.html", context, status=422)
 
 
@@ -305,16 +327,12 @@ def programme_enrol(request, pk: int):
     """The HR coordinator enrols a unit of their own municipality directly."""
     programme, pa = load_programme(request, pk, "programme.enrol")
     units = (
-        Unit.objects.filter(
-            is_active=True,
-            level=Unit.Level.DEPARTMENT,
-            municipality_id__in=pa.decider_municipality_ids,
-        )
+        Unit.objects.filter(is_active=True, level=Unit.Level.DEPARTMENT)
         .exclude(enrolments__programme=programme)
         .order_by("name")
     )
-    if pa.is_superuser:
-        units = Unit.objects.filter(is_active=True).exclude(enrolments__programme=programme)
+    if not pa.is_superuser:
+        units = units.filter(municipality_id__in=pa.decider_municipality_ids)
     return _enrolment_form(request, programme, units, applying=False)
 
 
