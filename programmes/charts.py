@@ -39,6 +39,7 @@ def bar_chart(title: str, rows: list[tuple[str, int]]) -> str:
         show_y_guides=False,
         truncate_label=-1,
     )
+    rows = rows[::-1]  # pygal draws the first row at the bottom; the reader starts at the top
     chart.x_labels = [label for label, _ in rows]
     chart.add(title, [value for _, value in rows])
     # pygal writes its tooltip configuration as an inline script; the page needs none.
