@@ -264,3 +264,10 @@ def test_hr_cannot_add_outsider_to_own_unit_inline(client, world, hr_admin):
     )
     assert response.status_code == 200  # the form comes back with an error
     assert not Membership.objects.filter(user=world.outsider_leader, unit=world.sibling).exists()
+
+
+def test_programmes_can_be_set_up_in_the_admin(client, world):
+    """A superuser has no municipality to own a programme in the app, so uses the admin."""
+    client.force_login(world.superuser)
+    assert client.get(reverse("admin:programmes_programme_changelist")).status_code == 200
+    assert client.get(reverse("admin:programmes_programme_add")).status_code == 200
