@@ -15,14 +15,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learning.downloads import private_download
 from learning.forms import PracticeAttachmentForm, PracticeFilterForm, PracticeForm
 from learning.htmx import render_page
 from learning.models import Practice, PracticeAttachment, Unit, Visit, VisitFeedback
@@ -268,13 +268,7 @@ def attachment_download(request, pk: int):
     )
     if not can_view_practice(request.user, attachment.practice):
         raise Http404
-    try:
-        handle = attachment.file.storage.open(attachment.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.download_name)
-    patch_cache_control(response, private=True)
-    return response
+    return private_download(attachment.file, attachment.download_name)
 
 
 @login_required

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learning.downloads import private_download
 from learning.models import MunicipalityRole, User
 from programmes import services
 from programmes.forms import (
@@ -365,12 +365,4 @@ def submission_detail(request, pk: int):
 @require_GET
 def submission_file(request, pk: int):
     submission, _roles = _load_submission(request, pk, "enrolment.view")
-    if not submission.file:
-        raise Http404
-    try:
-        handle = submission.file.storage.open(submission.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=submission.download_name)
-    patch_cache_control(response, private=True)
-    return response
+    return private_download(submission.file, submission.download_name)

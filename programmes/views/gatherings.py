@@ -9,15 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learning.downloads import private_download
 from learning.htmx import render_page
 from programmes import overview, services
 from programmes.forms import (
@@ -192,15 +192,7 @@ def material_add(request, pk: int):
 def material_download(request, pk: int):
     material = get_object_or_404(Material, pk=pk)
     load_gathering(request, material.gathering_id, "programme.view")
-    if not material.file:
-        raise Http404
-    try:
-        handle = material.file.storage.open(material.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=material.download_name)
-    patch_cache_control(response, private=True)
-    return response
+    return private_download(material.file, material.download_name)
 
 
 @login_required
