@@ -363,9 +363,6 @@ ROLE_TABLE = {
     "superuser":         (Y,   Y,  D,  Y,   Y,  Y,  Y,  Y,  Y,   Y,     Y,    D,   Y,     D,     Y),
 }  # fmt: skip
 
-# Cells where the code does not do what its own rules say; see the report in the reasons.
-KNOWN_BUGS: dict[tuple[str, str], str] = {}
-
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -639,13 +636,11 @@ ENDPOINTS = [
 ]
 
 
-def _param(endpoint: Endpoint, person: str):
-    reason = KNOWN_BUGS.get((endpoint.id, person))
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    return pytest.param(endpoint, person, id=f"{endpoint.id}-{person}", marks=marks)
-
-
-MATRIX = [_param(endpoint, person) for endpoint in ENDPOINTS for person in ROLE_TABLE]
+MATRIX = [
+    pytest.param(endpoint, person, id=f"{endpoint.id}-{person}")
+    for endpoint in ENDPOINTS
+    for person in ROLE_TABLE
+]
 
 
 def state() -> tuple:
@@ -1992,7 +1987,7 @@ MAX_QUERIES = {
     "programme_overview-outsider_hr": 18,
     "programme_detail": 17,
     "programme_detail-leader": 20,
-    "networks": 23,  # as with 10 units; it grows (GROWING)
+    "networks": 13,
     "gathering_detail": 19,
     "attendance": 15,
     "assignment_detail": 14,
@@ -2004,8 +1999,6 @@ MAX_QUERIES = {
     "programme_export_csv": 19,
 }
 
-GROWING: dict[str, str] = {}
-
 
 def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as context:
@@ -2014,12 +2007,7 @@ def count_queries(client, url) -> int:
     return len(context.captured_queries)
 
 
-def _query_param(page: str):
-    marks = [pytest.mark.xfail(strict=True, reason=GROWING[page])] if page in GROWING else []
-    return pytest.param(page, id=page, marks=marks)
-
-
-@pytest.mark.parametrize("page", [_query_param(page) for page in QUERY_PAGES])
+@pytest.mark.parametrize("page", list(QUERY_PAGES))
 def test_query_count_does_not_grow_with_the_units(client, busy, page):
     person, url = QUERY_PAGES[page]
     client.force_login(busy.world.person(person))
