@@ -147,24 +147,19 @@ def build(programme: Programme, scope: Q) -> Overview:
     assignments = list(programme.assignments.all())
     submitted: dict[tuple[int, int], Submission] = {
         (s.assignment_id, s.enrolment_id): s
-        for s in Submission.objects.filter(assignment__in=assignments).only(
-            "assignment_id", "enrolment_id", "submitted_at", "seen_at", "feedback"
-        )
+        for s in Submission.objects.filter(assignment__in=assignments).select_related("assignment")
     }
     for assignment in assignments:
         expected = recipients(assignment, enrolments)
         answers = [
             submitted[(assignment.pk, e.pk)] for e in expected if (assignment.pk, e.pk) in submitted
         ]
-        on_time = [
-            s for s in answers if timezone.localtime(s.submitted_at).date() <= assignment.due_date
-        ]
         overview.assignments.append(
             {
                 "assignment": assignment,
                 "expected": len(expected),
                 "submitted": len(answers),
-                "on_time": len(on_time),
+                "on_time": sum(1 for s in answers if s.on_time),
                 "commented": sum(1 for s in answers if s.feedback),
                 "overdue": len(expected) - len(answers) if assignment.due_date < today else 0,
             }

@@ -13,13 +13,14 @@ Anyone else gets 404.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from learning.models import Unit
 from learning.permissions import (
     HR,
     LEADER,
@@ -53,6 +54,7 @@ ENROLMENT_RULES: dict[str, frozenset[str]] = {
     "enrolment.view": frozenset({COORDINATOR, DECIDER, SENIOR, TEAM}) | UNIT_MEMBER_ROLES,
     "enrolment.decide": frozenset({DECIDER}),
     "enrolment.contribute": frozenset({LEADER, SUPPORTER, TEAM, DECIDER}),
+    "enrolment.answer": frozenset({LEADER, SUPPORTER, TEAM}),  # the unit's own submissions
     "enrolment.manage": frozenset({LEADER}),
     "enrolment.feedback": frozenset({COORDINATOR}),
 }
@@ -69,7 +71,7 @@ class ProgrammeAccess:
     decider_municipality_ids: frozenset[int] = frozenset()  # where HR
     unit_ids: frozenset[int] = frozenset()  # units the person belongs to or leads
     team_enrolment_ids: frozenset[int] = frozenset()
-    network_ids: frozenset[int] = field(default_factory=frozenset)  # of admitted own units
+    network_ids: frozenset[int] = frozenset()  # of admitted own units
 
     def enrolment_filter(self) -> Q:
         """The enrolments this person may see in the programme's lists."""
@@ -109,12 +111,13 @@ def programme_access(user: User | AnonymousUser, programme: Programme) -> Progra
                 "enrolment_id", flat=True
             )
         )
-        own_admitted = Enrolment.objects.filter(
-            Q(unit_id__in=unit_ids) | Q(pk__in=team_ids),
-            programme=programme,
-            status=Enrolment.Status.ADMITTED,
-        ).values_list("network_id", flat=True)
-        own_admitted = list(own_admitted)
+        own_admitted = list(
+            Enrolment.objects.filter(
+                Q(unit_id__in=unit_ids) | Q(pk__in=team_ids),
+                programme=programme,
+                status=Enrolment.Status.ADMITTED,
+            ).values_list("network_id", flat=True)
+        )
         roles = set()
         if is_coordinator or access.is_superuser:
             roles.add(COORDINATOR)
@@ -124,16 +127,18 @@ def programme_access(user: User | AnonymousUser, programme: Programme) -> Progra
             roles.add(SENIOR)
         if own_admitted:
             roles.add(PARTICIPANT)
-        led_here = bool(
-            access.unit_ids_with(LEADER)
-            and programme_units_in(access.unit_ids_with(LEADER), participating)
-        )
-        if led_here:
-            has_enrolment = Enrolment.objects.filter(
-                programme=programme, unit_id__in=access.unit_ids_with(LEADER)
+        led = access.unit_ids_with(LEADER)
+        leads_here = (
+            bool(led)
+            and Unit.objects.filter(
+                pk__in=led, municipality_id__in=participating, is_active=True
             ).exists()
-            if programme.status == Programme.Status.OPEN or has_enrolment:
-                roles.add(APPLICANT)
+        )
+        if leads_here and (
+            programme.status == Programme.Status.OPEN
+            or Enrolment.objects.filter(programme=programme, unit_id__in=led).exists()
+        ):
+            roles.add(APPLICANT)
         result = ProgrammeAccess(
             roles=frozenset(roles),
             is_superuser=access.is_superuser,
@@ -146,14 +151,6 @@ def programme_access(user: User | AnonymousUser, programme: Programme) -> Progra
         )
     cache[programme.pk] = result
     return result
-
-
-def programme_units_in(unit_ids, municipality_ids) -> bool:
-    from learning.models import Unit
-
-    return Unit.objects.filter(
-        pk__in=unit_ids, municipality_id__in=municipality_ids, is_active=True
-    ).exists()
 
 
 def has_programme_perm(user, action: str, programme: Programme) -> bool:
@@ -188,8 +185,12 @@ def enrolment_roles(user, enrolment: Enrolment) -> frozenset[str]:
     return frozenset(roles)
 
 
+def roles_allow(roles: frozenset[str], action: str) -> bool:
+    return bool(roles & ENROLMENT_RULES[action])
+
+
 def has_enrolment_perm(user, action: str, enrolment: Enrolment) -> bool:
-    return bool(enrolment_roles(user, enrolment) & ENROLMENT_RULES[action])
+    return roles_allow(enrolment_roles(user, enrolment), action)
 
 
 def authorize_enrolment(user, action: str, enrolment: Enrolment) -> frozenset[str]:

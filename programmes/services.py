@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from learning import phases
-from learning.models import Cycle
+from learning.models import Cycle, User
 from programmes.models import (
     AgendaItem,
     Attendance,
@@ -29,7 +29,7 @@ from programmes.models import (
 )
 
 if TYPE_CHECKING:
-    from learning.models import Unit, User
+    from learning.models import Unit
 
 E = Enrolment.Status
 BRING_HOME_DAYS = 14
@@ -234,8 +234,6 @@ def confirm_bring_home(task: BringHomeTask, *, actor: User, note: str = "") -> N
 
 def invitees(gathering: Gathering):
     """The active team members of the units invited to the gathering."""
-    from learning.models import User
-
     return User.objects.filter(
         is_active=True, programme_teams__enrolment__in=gathering.invited()
     ).distinct()

@@ -36,10 +36,8 @@ from programmes.models import (
     TeamMember,
 )
 from programmes.permissions import (
-    COORDINATOR,
     authorize_enrolment,
-    can_see_gathering,
-    programme_access,
+    roles_allow,
 )
 
 E = Enrolment.Status
@@ -72,8 +70,8 @@ def team_candidates(enrolment: Enrolment):
     )
 
 
-def report_gatherings(enrolment: Enrolment):
-    """The coming gatherings the unit is invited to, which a status report can be for."""
+def coming_gatherings(enrolment: Enrolment):
+    """The coming gatherings the unit is invited to (a status report can be for one)."""
     return enrolment.programme.gatherings.filter(
         Gathering.for_network(enrolment.network_id), ends_at__gte=timezone.now()
     )
@@ -110,17 +108,9 @@ def _network_reports(enrolment: Enrolment):
 
 
 def _detail_context(request, enrolment: Enrolment, roles, forms: dict) -> dict:
-    pa = programme_access(request.user, enrolment.programme)
     team = list(enrolment.team.select_related("user"))
-    now = timezone.now()
-    gatherings = [
-        g
-        for g in enrolment.programme.gatherings.select_related("network")
-        if g.network_id in (None, enrolment.network_id) and can_see_gathering(pa, g)
-    ]
-    upcoming = [g for g in gatherings if g.ends_at >= now]
-    can_contribute = bool(roles & {"leader", "supporter", "team", "decider"})
-    can_manage = "leader" in roles
+    next_gathering = coming_gatherings(enrolment).first()
+    assignments = _assignments(enrolment) if enrolment.is_admitted else []
     tasks = list(
         enrolment.bring_home_tasks.select_related("gathering", "responsible", "confirmed_by")
     )
@@ -134,13 +124,16 @@ def _detail_context(request, enrolment: Enrolment, roles, forms: dict) -> dict:
         "roles": roles,
         "team": team,
         "warnings": services.team_warnings(team) if enrolment.status != E.DECLINED else [],
-        "can_decide": "decider" in roles and enrolment.status in (E.APPLIED, E.WAITLISTED),
-        "can_contribute": can_contribute and enrolment.status != E.DECLINED,
-        "can_manage": can_manage,
-        "is_coordinator": COORDINATOR in roles,
-        "next_gathering": upcoming[0] if upcoming else None,
-        "upcoming": upcoming,
-        "assignments": _assignments(enrolment) if enrolment.is_admitted else [],
+        "can_decide": roles_allow(roles, "enrolment.decide")
+        and enrolment.status in (E.APPLIED, E.WAITLISTED),
+        "can_contribute": roles_allow(roles, "enrolment.contribute")
+        and enrolment.status != E.DECLINED,
+        "can_manage": roles_allow(roles, "enrolment.manage"),
+        "next_gathering": next_gathering,
+        "prework": [
+            a for a in assignments if next_gathering and a.gathering_id == next_gathering.pk
+        ],
+        "assignments": assignments,
         "reports": _network_reports(enrolment) if enrolment.is_admitted else [],
         "tasks": tasks,
         "decision_form": forms.get("decision")
@@ -150,14 +143,10 @@ def _detail_context(request, enrolment: Enrolment, roles, forms: dict) -> dict:
             instance=TeamMember(enrolment=enrolment), people=team_candidates(enrolment)
         ),
         "report_form": forms.get("report")
-        or StatusReportForm(gatherings=report_gatherings(enrolment)),
+        or StatusReportForm(gatherings=coming_gatherings(enrolment)),
         "confirm_form": ConfirmBringHomeForm(),
         "active_nav": "programmes",
     }
-    if context["next_gathering"]:
-        context["prework"] = [
-            a for a in context["assignments"] if a.gathering_id == context["next_gathering"].pk
-        ]
     return context
 
 
@@ -229,7 +218,7 @@ def status_report_create(request, pk: int):
     form = StatusReportForm(
         request.POST,
         instance=StatusReport(enrolment=enrolment, author=request.user),
-        gatherings=report_gatherings(enrolment),
+        gatherings=coming_gatherings(enrolment),
     )
     if form.is_valid():
         form.save()
@@ -286,7 +275,7 @@ def submission_edit(request, pk: int, assignment_pk: int):
     if not enrolment.is_admitted:
         raise Http404
     submission = Submission.objects.filter(assignment=assignment, enrolment=enrolment).first()
-    can_edit = bool(roles & {"leader", "supporter", "team"})
+    can_edit = roles_allow(roles, "enrolment.answer")
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
     has_feedback = bool(submission and submission.feedback)
@@ -338,7 +327,7 @@ def _load_submission(request, pk: int, action: str):
 def submission_detail(request, pk: int):
     """The coordinator reads a unit's answer (which marks it seen) and gives feedback."""
     submission, roles = _load_submission(request, pk, "enrolment.view")
-    is_coordinator = COORDINATOR in roles
+    gives_feedback = roles_allow(roles, "enrolment.feedback")
     form = FeedbackForm(request.POST or None, initial={"feedback": submission.feedback})
     if request.method == "POST":
         authorize_enrolment(request.user, "enrolment.feedback", submission.enrolment)
@@ -348,13 +337,13 @@ def submission_detail(request, pk: int):
             )
             messages.success(request, _("The feedback is sent to the unit."))
             return redirect("assignment_detail", submission.assignment_id)
-    elif is_coordinator:
+    elif gives_feedback:
         services.mark_seen(submission)
     context = {
         "submission": submission,
         "enrolment": submission.enrolment,
         "programme": submission.enrolment.programme,
-        "form": form if is_coordinator else None,
+        "form": form if gives_feedback else None,
         "active_nav": "programmes",
     }
     status = 422 if request.method == "POST" else 200

@@ -8,7 +8,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from learning.downloads import private_download
 from learning.htmx import render_page
-from programmes import overview, services
+from programmes import services
 from programmes.forms import (
     AgendaItemForm,
     AssignmentForm,
@@ -273,7 +273,15 @@ def bring_home_create(request, pk: int):
         count = services.create_bring_home_tasks(
             gathering, what=form.cleaned_data["what"], due_date=form.cleaned_data["due_date"]
         )
-        messages.success(request, _("%(count)s units got a bring-it-home task.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s unit got a bring-it-home task.",
+                "%(count)s units got a bring-it-home task.",
+                count,
+            )
+            % {"count": count},
+        )
         return redirect("gathering_detail", gathering.pk)
     context = _detail_context(request, gathering, {"bring_home": form})
     return render(request, DETAIL_TEMPLATE, context, status=422)
@@ -308,23 +316,20 @@ def assignment_detail(request, pk: int):
         pk=pk,
     )
     programme, _pa = load_programme(request, assignment.programme_id, "programme.manage")
-    expected = overview.recipients(assignment, overview.admitted_enrolments(programme, Q()))
     submissions = {
         s.enrolment_id: s
         for s in Submission.objects.filter(assignment=assignment).select_related(
             "assignment", "submitted_by"
         )
     }
-    today = timezone.localdate()
+    overdue = assignment.due_date < timezone.localdate()
     rows = []
-    for enrolment in expected:
+    for enrolment in assignment.recipients().select_related("unit").order_by("unit__name"):
         submission = submissions.get(enrolment.pk)
         if submission:
             state = submission.state
-        elif assignment.due_date < today:
-            state = Submission.State.OVERDUE
         else:
-            state = Submission.State.MISSING
+            state = Submission.State.OVERDUE if overdue else Submission.State.MISSING
         rows.append(
             {
                 "enrolment": enrolment,

@@ -3,6 +3,8 @@ exports, networks, enrolling units, and the calendar feed."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -252,18 +254,11 @@ def _networks_context(programme: Programme, errors: dict | None = None) -> dict:
 
 
 def _mix(enrolments) -> dict:
-    types: dict[str, int] = {}
-    sectors: dict[str, int] = {}
-    for enrolment in enrolments:
-        types[enrolment.unit.get_unit_type_display()] = (
-            types.get(enrolment.unit.get_unit_type_display(), 0) + 1
-        )
-        municipality = enrolment.unit.municipality.name
-        sectors[municipality] = sectors.get(municipality, 0) + 1
+    """A network's size and mix: unit types, municipalities, first-time units."""
     return {
         "size": len(enrolments),
-        "types": sorted(types.items()),
-        "municipalities": sorted(sectors.items()),
+        "types": sorted(Counter(e.unit.get_unit_type_display() for e in enrolments).items()),
+        "municipalities": sorted(Counter(e.unit.municipality.name for e in enrolments).items()),
         "first_time": sum(1 for e in enrolments if e.first_time),
         "size_ok": 4 <= len(enrolments) <= 8,
     }
