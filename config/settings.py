@@ -156,6 +156,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Reminders (programmes/reminders.py): the sweep finds what is due and writes it to the
+# outbox; the sender sends what is waiting. Digests go at REMINDER_HOUR local time.
+REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 5)
+REMINDER_HOUR = env_int("REMINDER_HOUR", 7)
+CELERY_BEAT_SCHEDULE = {
+    "reminder-sweep": {
+        "task": "programmes.tasks.sweep_reminders",
+        "schedule": REMINDER_SWEEP_MINUTES * 60,
+    },
+    "send-notifications": {"task": "programmes.tasks.send_notifications", "schedule": 60},
+}
 
 # Email: SMTP when EMAIL_HOST is set, otherwise printed to the console.
 EMAIL_HOST = env_str("EMAIL_HOST")

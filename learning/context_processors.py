@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from learning.permissions import HR, LEADER, MEMBER, SENIOR, SUPPORTER, get_access
@@ -31,7 +32,26 @@ def navigation(request):
         items.append((reverse("unit_list"), _("Units"), "units"))
     if access.is_superuser or access.municipality_ids_with(MEMBER):
         items.append((reverse("my_reflections"), _("My reflections"), "reflections"))
+    reminder_municipalities = sorted(access.municipality_ids_with(HR, SENIOR))
+    if reminder_municipalities:
+        items.append(
+            (
+                reverse("reminder_rules", args=[reminder_municipalities[0]]),
+                _("Reminders"),
+                "reminders",
+            )
+        )
     items.append((reverse("profile"), _("My profile"), "profile"))
     if user.is_staff:
         items.append((reverse("admin:index"), _("Administration"), "admin"))
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_notifications": SimpleLazyObject(lambda: unread(user))}
+
+
+def unread(user) -> int:
+    from programmes.models import Notification
+
+    return (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .exclude(status=Notification.Status.WITHDRAWN)
+        .count()
+    )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -271,7 +272,7 @@ def advance(cycle: Cycle, *, actor: User, reason: str = "") -> CycleEvent:
         cycle.current_phase = to_phase = from_phase + 1
         kind = CycleEvent.Kind.OVERRIDDEN if missing else CycleEvent.Kind.ADVANCED
     cycle.save(update_fields=["current_phase", "status", "updated_at"])
-    return CycleEvent.objects.create(
+    event = CycleEvent.objects.create(
         cycle=cycle,
         kind=kind,
         from_phase=from_phase,
@@ -279,6 +280,26 @@ def advance(cycle: Cycle, *, actor: User, reason: str = "") -> CycleEvent:
         reason=reason,
         missing="\n".join(missing),
         actor=actor,
+    )
+    if to_phase is not None:
+        _tell_phase_started(cycle, to_phase, event, actor)
+    return event
+
+
+def _tell_phase_started(cycle: Cycle, phase: int, event: CycleEvent, actor: User) -> None:
+    """Tell the new phase's responsible person and the owner, unless they moved it on themselves."""
+    from programmes import outbox
+    from programmes.models import Kind
+
+    plan = PhasePlan.objects.filter(cycle=cycle, phase=phase).select_related("responsible").first()
+    people = {cycle.owner, plan.responsible if plan else None} - {None, actor}
+    outbox.notify(
+        people,
+        Kind.PHASE_STARTED,
+        object_id=cycle.pk,
+        occasion=f"event-{event.pk}",
+        params={"cycle": cycle.title, "phase": phase},
+        url=reverse("phase_detail", args=[cycle.pk, phase]),
     )
 
 

@@ -9,7 +9,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from learning.models import User, Visit
+from learning.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -42,22 +42,3 @@ def send_templated_email(user_id: int, subject_template: str, body_template: str
     been removed or switched off meanwhile gets nothing.
     """
     _render_and_send(user_id, subject_template, body_template, context)
-
-
-@shared_task(**RETRY)
-def send_visit_email(user_id: int, template: str, visit_id: int):
-    """Tell one person about a change to a visit, with the visit as it is when sent."""
-    visit = (
-        Visit.objects.select_related("cycle__unit", "host_unit", "feedback")
-        .filter(pk=visit_id)
-        .first()
-    )
-    if visit is None:
-        logger.info("Visit email %s skipped: visit %s is gone", template, visit_id)
-        return
-    _render_and_send(
-        user_id,
-        f"learning/email/{template}_subject.txt",
-        f"learning/email/{template}.txt",
-        {"visit": visit},
-    )

@@ -5,7 +5,8 @@ requested ──host accepts──────────────▶ confir
     └──host declines──▶ declined         (the observing side may cancel until it is held)
 
 Feedback can be sent only once the visit has been held; the host acknowledges it.
-Each change tells the other side by email, in the recipient's language.
+Each change tells the other side through the outbox (programmes/outbox.py): in the app,
+and by email in the recipient's language.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -41,15 +43,24 @@ def _host_people(visit: Visit) -> list[User]:
     ]
 
 
-def _notify(people, template: str, visit: Visit) -> None:
-    """Email each person once the transaction commits (templates in learning/email/)."""
-    from learning.tasks import send_visit_email
+def _notify(people, event: str, visit: Visit) -> None:
+    """Tell each person about the change, through the outbox (learning/email/<event>.txt)."""
+    from programmes import outbox
+    from programmes.models import Kind
 
-    for person in people:
-        if person is not None:
-            transaction.on_commit(
-                lambda pk=person.pk: send_visit_email.delay(pk, template, visit.pk)
-            )
+    outbox.notify(
+        people,
+        Kind.VISIT_UPDATE,
+        object_id=visit.pk,
+        occasion=f"{event}-{visit.sequence}",
+        params={
+            "event": event,
+            "unit": visit.cycle.unit.name,
+            "host": visit.host_name,
+            "date": visit.visit_date.isoformat(),
+        },
+        url=reverse("visit_detail", args=[visit.pk]),
+    )
 
 
 def _locked(visit: Visit) -> Visit:

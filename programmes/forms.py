@@ -10,11 +10,13 @@ from programmes.models import (
     AgendaItem,
     Assignment,
     BringHomeTask,
+    Delivery,
     Enrolment,
     Gathering,
     Material,
     Network,
     Programme,
+    QuietPeriod,
     StatusReport,
     Submission,
     TeamMember,
@@ -390,3 +392,70 @@ def applicable_units(user_led_ids, programme: Programme):
         .exclude(enrolments__programme=programme)
         .order_by("name")
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    """One delivery choice per kind of notification."""
+
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        from programmes.reminders import RULES
+
+        super().__init__(*args, **kwargs)
+        for kind, rule in RULES.items():
+            self.fields[kind] = forms.ChoiceField(
+                label=rule.label,
+                choices=Delivery.choices,
+                initial=current[kind],
+                help_text=rule.who,
+            )
+
+
+class ReminderRulesForm(forms.Form):
+    """A municipality's choice for each reminder rule: on or off, and on which days."""
+
+    def __init__(self, *args, current, **kwargs):
+        from programmes.reminders import EVENT, RULES
+
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for kind, rule in RULES.items():
+            setting = current[kind]
+            self.fields[f"{kind}-enabled"] = forms.BooleanField(
+                label=rule.label, required=False, initial=setting.enabled
+            )
+            row = {"rule": rule, "enabled": f"{kind}-enabled", "days": None}
+            if rule.timing != EVENT and kind != "cycle_without_owner":
+                self.fields[f"{kind}-days"] = forms.CharField(
+                    label=_("Days before") if rule.timing == "before" else _("Days after"),
+                    initial=", ".join(str(day) for day in setting.days),
+                    max_length=40,
+                )
+                row["days"] = f"{kind}-days"
+            self.rows.append(row)
+
+    def clean(self):
+        from programmes.reminders import parse_days
+
+        data = super().clean()
+        for name, value in list(data.items()):
+            if name.endswith("-days"):
+                try:
+                    data[name] = parse_days(value)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return data
+
+    def bound_rows(self):
+        for row in self.rows:
+            yield {
+                "rule": row["rule"],
+                "enabled": self[row["enabled"]],
+                "days": self[row["days"]] if row["days"] else None,
+            }
+
+
+class QuietPeriodForm(forms.ModelForm):
+    class Meta:
+        model = QuietPeriod
+        fields = ["name", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}

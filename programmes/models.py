@@ -630,3 +630,163 @@ class BringHomeTask(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.confirmed_at is None and self.due_date < timezone.localdate()
+
+
+# Reminders and notifications ---------------------------------------------------------
+
+
+class Kind(models.TextChoices):
+    """What a notification is about. The rules behind each kind are in programmes/reminders.py."""
+
+    PHASE_DUE = "phase_due", _("A phase is due soon")
+    PHASE_OVERDUE = "phase_overdue", _("A phase is overdue")
+    PHASE_STARTED = "phase_started", _("A cycle moved on to a new phase")
+    TASK_DUE = "task_due", _("A task in the implementation plan is due soon")
+    TASK_OVERDUE = "task_overdue", _("A task in the implementation plan is overdue")
+    IDEA_UNANSWERED = "idea_unanswered", _("An idea has not been answered")
+    VISIT_UPDATE = "visit_update", _("A visit was requested, answered or changed")
+    VISIT_UNANSWERED = "visit_unanswered", _("A visit request has not been answered")
+    VISIT_REFLECTION = "visit_reflection", _("No reflection written after a visit")
+    FEEDBACK_NOT_SENT = "feedback_not_sent", _("Feedback to the host not sent")
+    SHARING_NOT_HELD = "sharing_not_held", _("No sharing session after a visit")
+    GATHERING_SOON = "gathering_soon", _("A gathering is coming up")
+    ASSIGNMENT_DUE = "assignment_due", _("Work between gatherings is due soon")
+    ASSIGNMENT_OVERDUE = "assignment_overdue", _("Work between gatherings is overdue")
+    BRING_HOME_UNCONFIRMED = "bring_home", _("Bringing a gathering home is not confirmed")
+    EVALUATION_DUE = "evaluation_due", _("A cycle's evaluation is due")
+    CYCLE_WITHOUT_OWNER = "cycle_without_owner", _("A cycle has no active owner")
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    OFF = "off", _("Off")
+
+
+def validate_days(value: str) -> None:
+    from programmes.reminders import parse_days
+
+    parse_days(value)
+
+
+class ReminderSetting(models.Model):
+    """A municipality's own choice for one kind of reminder: on or off, and when."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="reminder_settings"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    enabled = models.BooleanField(_("on"), default=True)
+    days = models.CharField(_("days"), max_length=40, blank=True, validators=[validate_days])
+
+    class Meta:
+        verbose_name = _("reminder setting")
+        verbose_name_plural = _("reminder settings")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "kind"], name="unique_reminder_setting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} – {self.get_kind_display()}"
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one kind of notification delivered."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    delivery = models.CharField(_("delivery"), max_length=20, choices=Delivery.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="unique_notification_preference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_kind_display()}: {self.get_delivery_display()}"
+
+
+class QuietPeriod(models.Model):
+    """A holiday in a municipality: only urgent notifications go out; the rest wait until after."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="quiet_periods"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("For example “Summer holiday”."))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("quiet period")
+        verbose_name_plural = _("quiet periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="quiet_period_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The last day cannot be before the first day.")})
+
+
+class Notification(models.Model):
+    """One notification to one person: the outbox the sender works from, and the in-app list.
+
+    (recipient, kind, object_id, occasion) is the idempotency key: the sweep may find
+    the same reminder any number of times, but it is written, and sent, once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Could not be delivered")
+        WITHDRAWN = "withdrawn", _("No longer needed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    occasion = models.CharField(max_length=60)
+    params = models.JSONField(default=dict)
+    url = models.CharField(max_length=300)
+    delivery = models.CharField(max_length=20, choices=Delivery.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    send_after = models.DateTimeField()
+    claim_token = models.UUIDField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "object_id", "occasion"],
+                name="unique_notification_occasion",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "send_after"]),
+            models.Index(fields=["recipient", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_id}"

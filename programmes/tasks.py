@@ -36,3 +36,20 @@ def send_gathering_invitation(user_id: int, gathering_id: int):
     message = EmailMessage(subject, body, None, [user.email])
     message.attach("invitation.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
     message.send()
+
+
+@shared_task
+def sweep_reminders():
+    """Celery beat runs this every few minutes: write what is due to the outbox, then send."""
+    from programmes import outbox, reminders
+
+    if reminders.sweep():
+        outbox.wake_sender()
+
+
+@shared_task
+def send_notifications():
+    """Send what is waiting in the outbox. Runs on a schedule and whenever something is written."""
+    from programmes import outbox
+
+    outbox.send_due()

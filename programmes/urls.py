@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from programmes.views import enrolments, gatherings, programmes
+from programmes.views import enrolments, gatherings, notifications, programmes
 
 urlpatterns = [
     # Programmes
@@ -81,4 +81,25 @@ urlpatterns = [
         name="assignment_create",
     ),
     path("assignments/<int:pk>/", gatherings.assignment_detail, name="assignment_detail"),
+    # Notifications and reminders
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/read/", notifications.notification_read_all, name="notification_read_all"),
+    path(
+        "notifications/settings/", notifications.notification_settings, name="notification_settings"
+    ),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path(
+        "notifications/<int:pk>/retry/", notifications.notification_retry, name="notification_retry"
+    ),
+    path("municipalities/<int:pk>/reminders/", notifications.reminder_rules, name="reminder_rules"),
+    path(
+        "municipalities/<int:pk>/quiet-periods/",
+        notifications.quiet_period_add,
+        name="quiet_period_add",
+    ),
+    path(
+        "quiet-periods/<int:pk>/delete/",
+        notifications.quiet_period_delete,
+        name="quiet_period_delete",
+    ),
 ]
