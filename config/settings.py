@@ -160,6 +160,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # outbox; the sender sends what is waiting. Digests go at REMINDER_HOUR local time.
 REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 5)
 REMINDER_HOUR = env_int("REMINDER_HOUR", 7)
+if not 0 <= REMINDER_HOUR <= 23:
+    raise ImproperlyConfigured("REMINDER_HOUR must be an hour from 0 to 23.")
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {
         "task": "programmes.tasks.sweep_reminders",

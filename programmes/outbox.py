@@ -202,8 +202,14 @@ def send_due(now: datetime.datetime | None = None, limit: int = 2000) -> int:
             sent += deliver([row], now)
         if not claimed:
             break
-    people = due_rows(now).filter(delivery__in=DIGESTS).values_list("recipient_id", flat=True)
-    for person in list(people.distinct()[: max(limit - sent, 0)]):
+    people = (
+        due_rows(now)
+        .filter(delivery__in=DIGESTS)
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    for person in list(people[: max(limit - sent, 0)]):
         rows = due_rows(now).filter(delivery__in=DIGESTS, recipient_id=person)
         claimed = claim(rows, now)
         if claimed:
