@@ -156,6 +156,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# When Redis is down, publishing gives up after one quick retry instead of holding a web
+# request for seconds: the outbox keeps the work (see programmes/outbox.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 # Reminders (programmes/reminders.py): the sweep finds what is due and writes it to the
 # outbox; the sender sends what is waiting. Digests go at REMINDER_HOUR local time.
 REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 5)

@@ -17,6 +17,7 @@ from icalendar import Calendar, Event
 
 from learning import phases
 from learning.models import Cycle, User
+from learning.services import queue_after_commit
 from programmes.models import (
     AgendaItem,
     Attendance,
@@ -245,7 +246,7 @@ def send_invitations(gathering: Gathering) -> int:
 
     people = list(invitees(gathering).values_list("pk", flat=True))
     for pk in people:
-        transaction.on_commit(lambda pk=pk: send_gathering_invitation.delay(pk, gathering.pk))
+        queue_after_commit(send_gathering_invitation, pk, gathering.pk)
     Gathering.objects.filter(pk=gathering.pk).update(invitations_sent_at=timezone.now())
     return len(people)
 
