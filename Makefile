@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # make run always uses SQLite and runs tasks in-process, whatever the shell has set.
 DEV_ENV := DEBUG=1 DATABASE_URL= REDIS_URL=
 
-.PHONY: install run serve test lint messages lock worker beat clean
+.PHONY: install run serve test lint messages lock worker beat clean bench-reminders
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -45,6 +45,14 @@ worker: install
 
 beat: install
 	$(PY) -m celery -A config beat -l info
+
+# The reminder benchmark (bench/README.md), not part of make test. Needs DATABASE_URL to
+# point at a PostgreSQL database of its own: it migrates it, seeds the large municipality
+# if it is missing (seed_scale), and empties its notification table.
+bench-reminders: install
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "bench-reminders needs DATABASE_URL=postgres://... (a database of its own)" >&2; exit 1;; esac
+	$(PY) bench/reminder_sweep.py --migrate --seed-if-missing
 
 # Regenerate the pinned versions after changing dependencies in pyproject.toml.
 lock:

@@ -78,7 +78,8 @@ def write(kind: str, found, now: datetime.datetime | None = None) -> int:
     """Write (Due, occasion) pairs for one kind to the outbox, skipping those written before.
 
     People who switched the kind off get nothing; inactive people get nothing.
-    Returns the number of rows that are new.
+    Returns the number of rows that were new when looked for (a sweep running at the
+    same moment may count the same rows; the unique key stores them once).
     """
     now = now or timezone.now()
     found = list(found)

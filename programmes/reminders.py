@@ -27,6 +27,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,9 @@ from learning.models import (
     Cycle,
     Idea,
     Membership,
+    Municipality,
     MunicipalityRole,
+    Phase,
     PhasePlan,
     Reflection,
     SharingSession,
@@ -106,10 +109,6 @@ class Rule:
 
 def display_values(params: dict) -> dict:
     """Params ready for a message: dates written out, phase numbers named, in the active language."""
-    from django.utils.formats import date_format
-
-    from learning.models import Phase
-
     values = dict(params)
     for key, value in params.items():
         if key == "date" or key.endswith("_date"):
@@ -174,13 +173,14 @@ def unit_leaders(unit_ids) -> dict[int, list[int]]:
 
 def teams(enrolment_ids) -> dict[int, set[int]]:
     """Each enrolment's team, with the cycle's owner."""
+    enrolment_ids = set(enrolment_ids)  # callers pass generators: read them once
     people = defaultdict(set)
     for enrolment_id, user_id in TeamMember.objects.filter(
-        enrolment_id__in=set(enrolment_ids)
+        enrolment_id__in=enrolment_ids
     ).values_list("enrolment_id", "user_id"):
         people[enrolment_id].add(user_id)
     for enrolment_id, owner_id in Enrolment.objects.filter(
-        pk__in=set(enrolment_ids), cycle__isnull=False
+        pk__in=enrolment_ids, cycle__isnull=False
     ).values_list("pk", "cycle__owner_id"):
         people[enrolment_id].add(owner_id)
     return people
@@ -468,14 +468,25 @@ def find_evaluations(municipality_ids, first, last):
             yield Due(person, cycle["pk"], cycle["due"], params, url("cycle_detail", cycle["pk"]))
 
 
+def owner_gone() -> Q:
+    """An active cycle whose owner is switched off or no longer leads its unit or a unit above."""
+
+    def leads(unit: str) -> Exists:
+        return Exists(
+            Membership.objects.filter(
+                user=OuterRef("owner_id"), unit=OuterRef(unit), role=Membership.Role.LEADER
+            )
+        )
+
+    still_leads = leads("unit_id") | leads("unit__parent_id") | leads("unit__parent__parent_id")
+    return Q(status=Cycle.Status.ACTIVE) & (Q(owner__is_active=False) | ~Q(still_leads))
+
+
 def find_cycles_without_owner(municipality_ids, first, last):
-    leads = Membership.objects.filter(
-        user=OuterRef("owner_id"), unit=OuterRef("unit_id"), role=Membership.Role.LEADER
-    )
     cycles = list(
-        Cycle.objects.filter(unit__municipality_id__in=municipality_ids, status=Cycle.Status.ACTIVE)
-        .filter(Q(owner__is_active=False) | ~Exists(leads))
-        .values(*CYCLE_FIELDS, "owner_id")
+        Cycle.objects.filter(owner_gone(), unit__municipality_id__in=municipality_ids).values(
+            *CYCLE_FIELDS, "owner_id"
+        )
     )
     people = coordinators(cycles)
     for cycle in cycles:
@@ -664,7 +675,7 @@ RULES: dict[str, Rule] = {
             days=(0,),
             find=find_cycles_without_owner,
             model=Cycle,
-            still_open=Q(status=Cycle.Status.ACTIVE),
+            still_open=owner_gone(),
         ),
     ]
 }
@@ -708,7 +719,6 @@ def municipalities_by_setting(kind: str, municipality_ids) -> dict[Setting, list
 
 def sweep(today: datetime.date | None = None) -> int:
     """Find every reminder due today and write it to the outbox. Returns how many were new."""
-    from learning.models import Municipality
     from programmes import outbox
 
     today = today or timezone.localdate()
