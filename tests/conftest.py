@@ -33,6 +33,22 @@ def _fast_and_local(settings, request):
 
 
 @pytest.fixture
+def broker_down(monkeypatch):
+    """Tasks go to a Redis nobody answers on, as in an outage; restored afterwards.
+
+    Celery keeps its connection and producer pools once a task has used them, and they
+    keep publishing to the broker they were made for, so they are reset too.
+    """
+    conf = celery_app.conf
+    previous = conf.broker_url, conf.task_always_eager
+    conf.broker_url, conf.task_always_eager = "redis://127.0.0.1:1/0", False
+    monkeypatch.setattr(celery_app, "_pool", None)
+    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+    yield
+    conf.broker_url, conf.task_always_eager = previous
+
+
+@pytest.fixture
 def redis_url():
     """The Redis to test against. Skips without one, unless REQUIRE_SERVICES is set (as in CI)."""
     url = os.environ.get("REDIS_URL")

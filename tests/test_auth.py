@@ -121,17 +121,6 @@ def test_password_reset_email_is_queued_after_commit(
     assert len(mail.outbox) == 1
 
 
-@pytest.fixture
-def broker_down():
-    """Tasks go to a broker nobody answers on, as when Redis is down."""
-    from config.celery import app
-
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
-    yield
-    app.conf.broker_url, app.conf.task_always_eager = previous
-
-
 def test_password_reset_email_is_sent_from_the_web_process_when_the_broker_is_down(
     client, person, broker_down, django_capture_on_commit_callbacks
 ):
