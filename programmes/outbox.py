@@ -218,7 +218,7 @@ def send_due(now: datetime.datetime | None = None, limit: int = 2000) -> int:
     return sent
 
 
-def still_open(rows: list[Notification]) -> list[Notification]:
+def still_open(rows: list[Notification], now: datetime.datetime) -> list[Notification]:
     """The rows whose matter has not been dealt with meanwhile; the others are withdrawn."""
     by_kind = defaultdict(list)
     for row in rows:
@@ -231,7 +231,7 @@ def still_open(rows: list[Notification]) -> list[Notification]:
             continue
         open_ids = set(
             rule.model.objects.filter(
-                rule.still_open, pk__in=[r.object_id for r in kind_rows]
+                rule.open_condition(now), pk__in=[r.object_id for r in kind_rows]
             ).values_list("pk", flat=True)
         )
         for row in kind_rows:
@@ -245,7 +245,7 @@ def still_open(rows: list[Notification]) -> list[Notification]:
 
 def deliver(rows: list[Notification], now: datetime.datetime) -> int:
     """Send claimed rows to their one recipient as one email. Returns 1 if an email went."""
-    rows = still_open(rows)
+    rows = still_open(rows, now)
     if not rows:
         return 0
     recipient = rows[0].recipient

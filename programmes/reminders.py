@@ -90,9 +90,12 @@ class Rule:
     # The model the object id points to, and the condition under which the reminder
     # still applies when it is about to be sent; otherwise it is withdrawn.
     model: type[models.Model] | None = None
-    still_open: Q = field(default_factory=Q)
+    still_open: Q | Callable[[datetime.datetime], Q] = field(default_factory=Q)
     extras: dict[str, Promise] = field(default_factory=dict)  # extra line when a param is set
     messages: dict[str, Promise] = field(default_factory=dict)  # by params["event"]
+
+    def open_condition(self, now: datetime.datetime) -> Q:
+        return self.still_open(now) if callable(self.still_open) else self.still_open
 
     @property
     def label(self) -> str:
@@ -190,7 +193,7 @@ def coordinators(cycles: list[dict]) -> dict[int, set[int]]:
     """Per cycle: the programme's coordinators, or else the municipality's HR coordinators."""
     by_programme = defaultdict(set)
     for programme_id, user_id in Programme.coordinators.through.objects.filter(
-        programme_id__in={c["enrolment__programme_id"] for c in cycles}
+        programme_id__in={c["enrolment__programme_id"] for c in cycles}, user__is_active=True
     ).values_list("programme_id", "user_id"):
         by_programme[programme_id].add(user_id)
     hr = defaultdict(set)
@@ -274,9 +277,11 @@ def find_ideas(municipality_ids, first, last):
 
 def visit_hosts(visits: list[dict]) -> dict[int, list[int]]:
     """Who answers for each visit's host: the contact person, or else the host unit's leaders."""
-    leaders = unit_leaders(v["host_unit_id"] for v in visits if not v["host_contact_id"])
+    leaders = unit_leaders(v["host_unit_id"] for v in visits)
     return {
-        v["pk"]: [v["host_contact_id"]] if v["host_contact_id"] else leaders[v["host_unit_id"]]
+        v["pk"]: [v["host_contact_id"]]
+        if v["host_contact_id"] and v["host_contact__is_active"]
+        else leaders[v["host_unit_id"]]
         for v in visits
     }
 
@@ -287,7 +292,14 @@ def find_unanswered_visits(municipality_ids, first, last):
             host_unit__municipality_id__in=municipality_ids,
             status=Visit.Status.REQUESTED,
             created_at__date__range=(first, last),
-        ).values("pk", "created_at", "host_unit_id", "host_contact_id", "cycle__unit__name")
+        ).values(
+            "pk",
+            "created_at",
+            "host_unit_id",
+            "host_contact_id",
+            "host_contact__is_active",
+            "cycle__unit__name",
+        )
     )
     hosts = visit_hosts(visits)
     for visit in visits:
@@ -628,6 +640,7 @@ RULES: dict[str, Rule] = {
             urgent=True,
             find=find_gatherings,
             model=Gathering,
+            still_open=lambda now: Q(starts_at__gt=now),
         ),
         Rule(
             Kind.ASSIGNMENT_DUE,
