@@ -836,6 +836,38 @@ def test_an_answered_visit_request_is_withdrawn(world, cycle):
     assert Notification.objects.get().status == S.WITHDRAWN
 
 
+def test_a_gathering_reminder_still_waiting_when_the_gathering_begins_is_withdrawn(world, cycle):
+    programme = make_programme(world)
+    enrol(programme, world.unit, cycle=cycle, team=[world.staff])
+    make_gathering(programme, D)
+    prefer(world.staff, Kind.GATHERING_SOON, Delivery.WEEKLY)
+    sweep(D - 7 * DAY)
+    # The digest was due on Monday morning; the sender only gets to it once the gathering
+    # (09:00 on D) has begun, e.g. after a Redis outage.
+    send_due(at(D, 10))
+    row = Notification.objects.get(recipient=world.staff)
+    assert row.status == S.WITHDRAWN
+    assert world.staff.email not in sent_to()
+
+
+def test_an_inactive_host_contact_is_passed_over_for_the_host_units_leaders(world, cycle):
+    contact = MembershipFactory(unit=world.sibling, role=Membership.Role.STAFF).user
+    visit = make_visit(
+        cycle,
+        world.sibling,
+        held_on=D + 20 * DAY,
+        requested_on=D,
+        status=Visit.Status.REQUESTED,
+        contact=contact,
+    )
+    assert written(D + 5 * DAY, Kind.VISIT_UNANSWERED) == to(visit, contact)
+
+    Notification.objects.all().delete()
+    contact.is_active = False
+    contact.save()
+    assert written(D + 5 * DAY, Kind.VISIT_UNANSWERED) == to(visit, world.sibling_leader)
+
+
 # 6. Claims ----------------------------------------------------------------------------
 
 
