@@ -376,8 +376,10 @@ def seed_organisation() -> DemoOrganisation:
     seed_cycles(demo)
 
     from programmes.demo import seed_programmes  # programmes builds on learning
+    from programmes.demo_notifications import seed_notifications
 
     seed_programmes(demo)
+    seed_notifications(demo)
     return demo
 
 

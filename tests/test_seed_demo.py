@@ -3,6 +3,8 @@ and their visits, the network programme, and nothing twice."""
 
 from __future__ import annotations
 
+import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -10,8 +12,9 @@ from django.apps import apps
 from django.contrib.auth import SESSION_KEY, authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from learning import phases
 from learning.models import (
@@ -41,17 +44,23 @@ from learning.models import (
 from learning.models.reflections import personal_data_warnings
 from learning.permissions import has_perm, has_visit_perm
 from learning.reflections import prompts_for
-from programmes import overview, services
+from programmes import outbox, overview, reminders, services
 from programmes.models import (
     AgendaItem,
     Assignment,
     Attendance,
     BringHomeTask,
+    Delivery,
     Enrolment,
     Gathering,
+    Kind,
     Material,
     Network,
+    Notification,
+    NotificationPreference,
     Programme,
+    QuietPeriod,
+    ReminderSetting,
     StatusReport,
     Submission,
     TeamMember,
@@ -863,3 +872,191 @@ def test_demo_programme_is_valid(programme):
             obj.full_clean()
     for member in TeamMember.objects.select_related("enrolment__unit", "user"):
         assert member.user.municipality == member.enrolment.unit.municipality
+
+
+# Reminders and notifications
+
+LEDER = "leder@demo.kommune.no"
+VERT = "vert@demo.kommune.no"
+N = Notification.Status
+OCCASION = re.compile(r"(\d{4}-\d{2}-\d{2})([+-])(\d+)")
+
+
+@pytest.fixture
+def committed(db, settings, django_capture_on_commit_callbacks, mailoutbox):
+    """Seeded as the command does it outside a test: the transaction commits and its
+    on-commit callbacks run, among them the sender the seed's visit events wake (eagerly,
+    as without Redis)."""
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("seed_demo", stdout=StringIO())
+    assert callbacks
+    return mailoutbox
+
+
+def digest_due(person: User):
+    return Notification.objects.filter(
+        recipient=person,
+        status=N.PENDING,
+        delivery=Delivery.DAILY,
+        send_after__lte=timezone.now(),
+    )
+
+
+def test_leders_daily_digest_is_due_and_was_not_sent_at_commit(committed):
+    leder = user(LEDER)
+    due = digest_due(leder)
+    assert due.count() >= 2
+    assert {Kind.TASK_DUE, Kind.TASK_OVERDUE} <= set(due.values_list("kind", flat=True))
+    # The send at commit went out (visit events), but left the digest waiting.
+    assert committed
+    assert not [message for message in committed if leder.email in message.to]
+
+
+def test_send_due_after_the_seed_sends_leder_one_digest(committed):
+    leder = user(LEDER)
+    due = list(digest_due(leder))
+    committed.clear()
+    outbox.send_due()
+    mine = [message for message in committed if message.to == [leder.email]]
+    assert len(mine) == 1
+    body = mine[0].body
+    with translation.override(leder.preferred_language):
+        assert mine[0].subject == f"{len(due)} påminnelser fra Kollegalæring"
+        for row in due:
+            assert reminders.RULES[row.kind].text(row.params) in body
+            assert row.url in body
+    statuses = Notification.objects.filter(pk__in=[row.pk for row in due])
+    assert set(statuses.values_list("status", flat=True)) == {N.SENT}
+
+
+def test_running_twice_changes_no_notifications(committed, django_capture_on_commit_callbacks):
+    def rows():
+        return list(Notification.objects.order_by("pk").values_list("pk", "status", "send_after"))
+
+    before = rows()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    assert rows() == before
+    assert digest_due(user(LEDER)).count() >= 2
+
+
+def test_the_seed_ran_the_real_sweep(seeded):
+    assert reminders.sweep() == 0
+    pending = set(Notification.objects.filter(status=N.PENDING).values_list("kind", flat=True))
+    assert {
+        Kind.PHASE_DUE,
+        Kind.TASK_DUE,
+        Kind.TASK_OVERDUE,
+        Kind.IDEA_UNANSWERED,
+        Kind.FEEDBACK_NOT_SENT,
+        Kind.ASSIGNMENT_OVERDUE,
+    } <= pending
+
+
+def test_notifications_say_what_the_rules_say(seeded):
+    rows = Notification.objects.select_related("recipient")
+    assert rows.count() >= 30
+    now = timezone.now()
+    for row in rows:
+        rule = reminders.RULES[row.kind]
+        for language in ("nb", "nn"):
+            with translation.override(language):
+                assert rule.text(row.params)
+        assert resolve(row.url.split("#")[0])
+        if rule.timing != reminders.EVENT:
+            anchor, sign, days = OCCASION.fullmatch(row.occasion).groups()
+            assert sign == ("-" if rule.timing == reminders.BEFORE else "+")
+            setting = reminders.settings_for(row.recipient.municipality_id)[row.kind]
+            assert int(days) in setting.days
+            assert anchor == row.params["date"]
+        assert row.delivery == outbox.delivery_for([row.recipient_id], row.kind)[row.recipient_id]
+        assert row.created_at <= now
+        assert row.sent_at is None or row.created_at <= row.sent_at <= now
+        assert row.read_at is None or row.sent_at <= row.read_at <= now
+        assert (row.sent_at is not None) == (row.status == N.SENT)
+
+
+def test_demo_logins_have_notifications_in_every_state(seeded):
+    leder, vert = user(LEDER), user(VERT)
+    mine = Notification.objects.filter(recipient=leder)
+    assert mine.filter(status=N.SENT, read_at__isnull=False).exists()
+    assert mine.filter(status=N.SENT, read_at__isnull=True).exists()
+    assert mine.filter(status=N.PENDING, delivery=Delivery.DAILY).count() >= 2
+    hers = Notification.objects.filter(recipient=vert)
+    assert hers.filter(status=N.PENDING, delivery=Delivery.WEEKLY).count() >= 2
+    withdrawn = hers.get(status=N.WITHDRAWN)
+    assert withdrawn.kind == Kind.TASK_DUE
+    assert Task.objects.get(pk=withdrawn.object_id).status == Task.Status.DONE
+    assert withdrawn.send_after > withdrawn.created_at
+    for email in ("ansatt@demo.kommune.no", "tillitsvalgt@demo.kommune.no"):
+        theirs = Notification.objects.filter(recipient__email=email, status=N.SENT)
+        assert theirs.filter(read_at__isnull=False).exists()
+        assert theirs.filter(read_at__isnull=True).exists()
+    failed = Notification.objects.filter(status=N.FAILED)
+    assert 1 <= failed.count() <= 2
+    for row in failed:
+        assert row.recipient.municipality.name == "Elvedal kommune"
+        assert row.last_error.startswith(f"{row.recipient.email}: 550 5.1.1 ")
+        assert row.sent_at is None and row.attempts == 1
+
+
+def test_demo_logins_chose_how_they_get_notifications(seeded):
+    def chosen(email, delivery):
+        return set(
+            NotificationPreference.objects.filter(user__email=email, delivery=delivery).values_list(
+                "kind", flat=True
+            )
+        )
+
+    assert len(chosen(LEDER, Delivery.DAILY)) >= len(Kind.values) - 2
+    assert Kind.TASK_DUE in chosen(LEDER, Delivery.DAILY)
+    assert Kind.PHASE_DUE in chosen(VERT, Delivery.WEEKLY)
+    assert chosen("tillitsvalgt@demo.kommune.no", Delivery.OFF)
+
+
+def test_quiet_periods_and_a_rule_of_fjordnes_own(seeded):
+    today = timezone.localdate()
+    christmas = QuietPeriod.objects.get(municipality__name="Elvedal kommune")
+    assert christmas.name == "Juleferie"
+    assert (christmas.starts_on.month, christmas.starts_on.day) == (12, 23)
+    assert christmas.ends_on == christmas.starts_on.replace(
+        year=christmas.starts_on.year + 1, month=1, day=1
+    )
+    assert today < christmas.starts_on <= today + datetime.timedelta(days=366)
+    summer = QuietPeriod.objects.get(municipality__name="Fjordnes kommune")
+    assert summer.name == "Sommarferie"
+    assert today < summer.starts_on < summer.ends_on <= today + datetime.timedelta(days=366)
+    setting = ReminderSetting.objects.get()
+    assert setting.municipality.name == "Fjordnes kommune"
+    assert (setting.kind, setting.enabled) == (Kind.GATHERING_SOON, True)
+    assert reminders.parse_days(setting.days) == (2, 14)
+    for obj in (christmas, summer, setting):
+        obj.full_clean()
+
+
+def test_hr_sees_the_emails_that_could_not_be_delivered(client, elvedal):
+    client.force_login(user("hr@demo.kommune.no"))
+    response = client.get(reverse("reminder_rules", args=[elvedal.pk]))
+    assert response.status_code == 200
+    failed = list(response.context["failed"])
+    assert failed
+    page = response.content.decode()
+    assert "E-poster som ikke kunne leveres" in page
+    for row in failed:
+        assert escape(row.last_error) in page
+        assert reverse("notification_retry", args=[row.pk]) in page
+
+
+@pytest.mark.parametrize("email", LOGINS)
+def test_demo_login_sees_its_notifications(client, seeded, email):
+    person = user(email)
+    client.force_login(person)
+    response = client.get(reverse("notification_list"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    visible = Notification.objects.filter(recipient=person).exclude(status=N.WITHDRAWN)
+    with translation.override(person.preferred_language):
+        for row in visible[:30]:
+            assert escape(reminders.RULES[row.kind].text(row.params)) in page
+    assert client.get(reverse("notification_settings")).status_code == 200
