@@ -51,6 +51,8 @@ from learning.models import (
     VisitReflection,
 )
 from learning.phases import REQUIREMENTS
+from programmes.models import Kind
+from programmes.reminders import RULES
 from tests.factories import MembershipFactory, UnitFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -1007,10 +1009,22 @@ def test_a_request_for_a_practice_emails_only_its_contact_person(
     assert visit_link(visit) in only_email(contact).body
 
 
+def asked(world, cycle, capture) -> Visit:
+    """A request whose email to the host has gone already, so the next email stands alone.
+
+    Emails go through the outbox: a request written outside ``capture`` would wait there
+    and go out together with the next event's email."""
+    with capture(execute=True):
+        visit = ask(world, cycle)
+    only_email(world.sibling_leader)
+    mail.outbox.clear()
+    return visit
+
+
 def test_accepting_emails_the_person_who_asked(
     client, world, cycle, django_capture_on_commit_callbacks
 ):
-    visit = ask(world, cycle)
+    visit = asked(world, cycle, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         answer(client, world.sibling_leader, visit, answer="accept", message="Velkommen")
     email = only_email(world.leader)
@@ -1022,7 +1036,7 @@ def test_accepting_emails_the_person_who_asked(
 def test_declining_emails_the_person_who_asked_with_the_reason(
     client, world, cycle, django_capture_on_commit_callbacks
 ):
-    visit = ask(world, cycle)
+    visit = asked(world, cycle, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         answer(client, world.sibling_leader, visit, answer="decline", message="Ombygging")
     email = only_email(world.leader)
@@ -1033,7 +1047,7 @@ def test_declining_emails_the_person_who_asked_with_the_reason(
 def test_a_proposed_time_emails_the_person_who_asked(
     client, world, cycle, django_capture_on_commit_callbacks
 ):
-    visit = ask(world, cycle)
+    visit = asked(world, cycle, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         answer(
             client,
@@ -1118,15 +1132,30 @@ def test_emails_are_in_the_recipients_language_not_the_senders(
 
 
 def test_the_request_subject_is_in_nynorsk(world, cycle, django_capture_on_commit_callbacks):
+    """The subject is the notification's line (programmes/reminders.py, RULES[visit_update])."""
     User.objects.filter(pk=world.sibling_leader.pk).update(language="nn")
     with django_capture_on_commit_callbacks(execute=True):
-        ask(world, cycle)
+        visit = ask(world, cycle)
     subject = only_email(world.sibling_leader).subject
-    entry = catalog("nn").find("%(unit)s asks to visit you")
-    assert entry is not None and entry.msgstr, "the subject is not in the nynorsk catalog"
-    assert subject == entry.msgstr % {"unit": world.unit.name}
+    msgid = "%(unit)s asks to visit %(host)s on %(date)s."
     with translation.override("en"):
-        assert subject != gettext("%(unit)s asks to visit you") % {"unit": world.unit.name}
+        assert str(RULES[Kind.VISIT_UPDATE].messages["visit_requested"]) == msgid
+        english = msgid % {
+            "unit": world.unit.name,
+            "host": world.sibling.name,
+            "date": formats.date_format(visit.visit_date, "j. F Y"),
+        }
+    entry = catalog("nn").find(msgid)
+    assert entry is not None and entry.msgstr, "the subject is not in the nynorsk catalog"
+    assert not entry.fuzzy, "the nynorsk subject is still marked fuzzy"
+    with translation.override("nn"):
+        values = {
+            "unit": world.unit.name,
+            "host": world.sibling.name,
+            "date": formats.date_format(visit.visit_date, "j. F Y"),
+        }
+    assert subject == entry.msgstr % values
+    assert subject != english
 
 
 def test_a_refused_answer_sends_no_email(client, world, cycle, django_capture_on_commit_callbacks):

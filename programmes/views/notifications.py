@@ -36,6 +36,10 @@ def visible_notifications(user):
 @login_required
 @require_GET
 def notification_list(request):
+    return list_page(request)
+
+
+def list_page(request):
     page = Paginator(visible_notifications(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -50,7 +54,8 @@ def notification_list(request):
 def notification_read_all(request):
     visible_notifications(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     if request.htmx:
-        return notification_list(request)
+        # Not notification_list itself: its require_GET would answer this POST with 405.
+        return list_page(request)
     return redirect("notification_list")
 
 
@@ -122,6 +127,7 @@ def reminder_page(
         "periods": QuietPeriod.objects.filter(municipality=municipality),
         "failed": failed,
         "can_manage": has_perm(request.user, "municipality.administer", municipality),
+        "active_nav": "reminders",
     }
     return render_page(
         request, "programmes/reminders.html", context, fragment=fragment, status=status
