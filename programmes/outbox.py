@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 
 from learning.models import User
 from programmes.models import Delivery, Kind, Notification, NotificationPreference, QuietPeriod
-from programmes.reminders import RULES
+from programmes.reminders import EVENT, RULES
 
 logger = logging.getLogger(__name__)
 
@@ -58,15 +58,17 @@ def delivery_for(user_ids, kind: str) -> dict[int, str]:
     return {user_id: chosen.get(user_id, default) for user_id in user_ids}
 
 
-def send_after(delivery: str, now: datetime.datetime) -> datetime.datetime:
+def send_after(delivery: str, now: datetime.datetime, *, reminder: bool = False):
     """When a row with this delivery may go: now, or at the next digest hour.
 
     Daily digests go every morning at ``REMINDER_HOUR``; weekly ones on Monday morning.
+    A reminder the night's sweep finds waits for the morning even when wanted at once;
+    news (a visit answered) goes straight away.
     """
-    if delivery == Delivery.IMMEDIATELY:
-        return now
     local = timezone.localtime(now)
     at = local.replace(hour=settings.REMINDER_HOUR, minute=0, second=0, microsecond=0)
+    if delivery == Delivery.IMMEDIATELY:
+        return max(now, at) if reminder else now
     if at <= local:
         at += datetime.timedelta(days=1)
     if delivery == Delivery.WEEKLY:
@@ -91,6 +93,7 @@ def write(kind: str, found, now: datetime.datetime | None = None) -> int:
         ).values_list("pk", flat=True)
     )
     deliveries = delivery_for(active, kind)
+    reminder = RULES[kind].timing != EVENT
     rows = {}
     for due, key in found:
         delivery = deliveries.get(due.recipient_id, Delivery.OFF)
@@ -104,7 +107,7 @@ def write(kind: str, found, now: datetime.datetime | None = None) -> int:
             params=due.params,
             url=due.url,
             delivery=delivery,
-            send_after=send_after(delivery, now),
+            send_after=send_after(delivery, now, reminder=reminder),
             created_at=now,
         )
     written = set(
@@ -357,7 +360,8 @@ def set_preference(user: User, kind: str, delivery: str) -> None:
         waiting.update(status=S.WITHDRAWN, last_error="")
     else:
         waiting.exclude(delivery=delivery).update(
-            delivery=delivery, send_after=send_after(delivery, timezone.now())
+            delivery=delivery,
+            send_after=send_after(delivery, timezone.now(), reminder=RULES[kind].timing != EVENT),
         )
 
 

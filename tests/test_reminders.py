@@ -723,6 +723,12 @@ class TestPreferences:
     def test_send_after(self, delivery, now, expected):
         assert outbox.send_after(delivery, now) == expected
 
+    def test_a_reminder_found_at_night_waits_for_the_morning_even_when_wanted_at_once(self):
+        night, morning, noon = at(D, 0, 5), at(D, 7), at(D, 12)
+        assert outbox.send_after(Delivery.IMMEDIATELY, night, reminder=True) == morning
+        assert outbox.send_after(Delivery.IMMEDIATELY, noon, reminder=True) == noon
+        assert outbox.send_after(Delivery.IMMEDIATELY, night) == night  # news goes at once
+
     def test_a_changed_preference_applies_to_waiting_rows(self, world, cycle):
         make_plan(cycle, due=D, responsible=world.staff)
         sweep(D - 7 * DAY)
