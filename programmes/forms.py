@@ -13,6 +13,7 @@ from programmes.models import (
     Delivery,
     Enrolment,
     Gathering,
+    Kind,
     Material,
     Network,
     Programme,
@@ -414,7 +415,7 @@ class ReminderRulesForm(forms.Form):
     """A municipality's choice for each reminder rule: on or off, and on which days."""
 
     def __init__(self, *args, current, **kwargs):
-        from programmes.reminders import EVENT, RULES
+        from programmes.reminders import BEFORE, EVENT, RULES
 
         super().__init__(*args, **kwargs)
         self.rows = []
@@ -424,9 +425,10 @@ class ReminderRulesForm(forms.Form):
                 label=rule.label, required=False, initial=setting.enabled
             )
             row = {"rule": rule, "enabled": f"{kind}-enabled", "days": None}
-            if rule.timing != EVENT and kind != "cycle_without_owner":
+            # A cycle without an owner is reminded about once per owner who left, not on days.
+            if rule.timing != EVENT and kind != Kind.CYCLE_WITHOUT_OWNER:
                 self.fields[f"{kind}-days"] = forms.CharField(
-                    label=_("Days before") if rule.timing == "before" else _("Days after"),
+                    label=_("Days before") if rule.timing == BEFORE else _("Days after"),
                     initial=", ".join(str(day) for day in setting.days),
                     max_length=40,
                 )
