@@ -107,8 +107,8 @@ def _request_visit(page, live_server, cycle) -> int:
 
     expect(page).to_have_url(re.compile(r"/visits/\d+/$"))
     expect(page.get_by_role("status")).to_contain_text("The request is sent.")
-    expect(page.locator(".badge")).to_have_text("Waiting for the host")
-    expect(page.locator(".badge")).to_have_class(re.compile(r"\bbadge--requested\b"))
+    expect(page.locator("main .badge")).to_have_text("Waiting for the host")
+    expect(page.locator("main .badge")).to_have_class(re.compile(r"\bbadge--requested\b"))
     return _visit_pk(page)
 
 
@@ -137,7 +137,7 @@ def test_two_units_complete_a_visit_each_seeing_only_their_part(world, new_page,
     host.get_by_label("Accept the visit").check()
     host.get_by_role("button", name="Send answer").click()
     expect(host.get_by_role("status")).to_contain_text("You have accepted the visit.")
-    expect(host.locator(".badge")).to_have_class(re.compile(r"\bbadge--confirmed\b"))
+    expect(host.locator("main .badge")).to_have_class(re.compile(r"\bbadge--confirmed\b"))
     calendar = host.get_by_role("link", name="Add to my calendar (.ics)")
     expect(calendar).to_be_visible()
     with host.expect_download() as download:
