@@ -206,16 +206,10 @@ def send_due(now: datetime.datetime | None = None, limit: int = 2000) -> int:
             sent += deliver([row], now)
         if not claimed:
             break
-    people = (
-        due_rows(now)
-        .filter(delivery__in=DIGESTS)
-        .order_by()
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
+    digests = due_rows(now).filter(delivery__in=DIGESTS)  # the quiet periods, looked up once
+    people = digests.order_by().values_list("recipient_id", flat=True).distinct()
     for person in list(people[: max(limit - sent, 0)]):
-        rows = due_rows(now).filter(delivery__in=DIGESTS, recipient_id=person)
-        claimed = claim(rows, now)
+        claimed = claim(digests.filter(recipient_id=person), now)
         if claimed:
             sent += deliver(claimed, now)
     return sent
