@@ -165,6 +165,10 @@ REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 5)
 REMINDER_HOUR = env_int("REMINDER_HOUR", 7)
 if not 0 <= REMINDER_HOUR <= 23:
     raise ImproperlyConfigured("REMINDER_HOUR must be an hour from 0 to 23.")
+# Survey results are never shown for fewer answers than this; a survey may raise it, not lower it.
+SURVEY_MIN_GROUP = env_int("SURVEY_MIN_GROUP", 5)
+if SURVEY_MIN_GROUP < 5:
+    raise ImproperlyConfigured("SURVEY_MIN_GROUP cannot be lower than 5.")
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {
         "task": "programmes.tasks.sweep_reminders",
