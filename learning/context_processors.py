@@ -32,6 +32,7 @@ def navigation(request):
         items.append((reverse("unit_list"), _("Units"), "units"))
     if access.is_superuser or access.municipality_ids_with(MEMBER):
         items.append((reverse("my_reflections"), _("My reflections"), "reflections"))
+    items.append((reverse("survey_list"), _("Surveys"), "surveys"))
     reminder_municipalities = sorted(access.municipality_ids_with(HR, SENIOR))
     if reminder_municipalities:
         items.append(

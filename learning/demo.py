@@ -375,10 +375,12 @@ def seed_organisation() -> DemoOrganisation:
     seed_practices(demo)
     seed_cycles(demo)
 
+    from evaluation.demo import seed_evaluation  # evaluation builds on both
     from programmes.demo import seed_programmes  # programmes builds on learning
     from programmes.demo_notifications import seed_notifications
 
     seed_programmes(demo)
+    seed_evaluation(demo)
     seed_notifications(demo)
     return demo
 

@@ -49,6 +49,10 @@ RULES: dict[str, frozenset[str]] = {
     "unit.contribute": frozenset({LEADER, SUPPORTER}),
     "unit.comment": frozenset({LEADER, SUPPORTER, UNION_REP, SAFETY_REP}),
     "unit.manage": frozenset({LEADER}),
+    # Evaluation of a unit's cycle, and its reports
+    "cycle.evaluate": frozenset({LEADER, SUPPORTER}),
+    "cycle.report": frozenset({LEADER, SUPPORTER, HR, SENIOR}),
+    "cycle.report.create": frozenset({LEADER, SUPPORTER, HR}),
     # Municipalities
     "municipality.view": frozenset({MEMBER, HR, SENIOR}),
     "municipality.overview": frozenset({HR, SENIOR}),

@@ -43,11 +43,6 @@ class Requirement:
     is_met: Callable[[Cycle], bool]
 
 
-def _not_built_yet(cycle: Cycle) -> bool:
-    """Phase 7's evaluation cannot be recorded yet, so it is always missing."""
-    return False
-
-
 # Cycles passed to these rules come from ``Cycle.objects.with_progress()``.
 REQUIREMENTS: dict[int, list[Requirement]] = {
     Phase.ANCHORING: [
@@ -92,8 +87,8 @@ REQUIREMENTS: dict[int, list[Requirement]] = {
         ),
     ],
     Phase.EVALUATION: [
-        Requirement(_("Answers to the evaluation questions"), _not_built_yet),
-        Requirement(_("A decision on how to go on"), _not_built_yet),
+        Requirement(_("Answers to the evaluation questions"), lambda c: c.evaluation_answered),
+        Requirement(_("A decision on how to go on"), lambda c: c.evaluation_decided),
     ],
 }
 

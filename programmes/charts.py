@@ -42,6 +42,54 @@ def bar_chart(title: str, rows: list[tuple[str, int]]) -> str:
     rows = rows[::-1]  # pygal draws the first row at the bottom; the reader starts at the top
     chart.x_labels = [label for label, _ in rows]
     chart.add(title, [value for _, value in rows])
+    return _inline(chart)
+
+
+def line_chart(
+    title: str,
+    points: list[tuple[str, float]],
+    baseline: float | None = None,
+    target: float | None = None,
+    labels: tuple[str, str] = ("", ""),
+) -> str:
+    """A line of measured ``points`` (label, value) with the baseline and target drawn flat;
+    ``labels`` names those two lines in the legend."""
+    chart = pygal.Line(
+        style=Style(**{**STYLE.to_dict(), "colors": ("#1d4f91", "#7b8794", "#2f7d32")}),
+        show_legend=baseline is not None or target is not None,
+        legend_at_bottom=True,
+        print_values=False,
+        disable_xml_declaration=True,
+        js=[],
+        width=720,
+        height=300,
+        explicit_size=False,
+        margin=8,
+        dots_size=4,
+        x_label_rotation=0,
+        truncate_label=-1,
+    )
+    chart.x_labels = [label for label, _ in points]
+    chart.add(title, [float(value) for _, value in points])
+    if baseline is not None:
+        chart.add(
+            labels[0],
+            [float(baseline)] * len(points),
+            show_dots=False,
+            stroke_style={"dasharray": "6,4"},
+        )
+    if target is not None:
+        chart.add(
+            labels[1],
+            [float(target)] * len(points),
+            show_dots=False,
+            stroke_style={"dasharray": "2,4"},
+        )
+    return _inline(chart)
+
+
+def _inline(chart) -> str:
+    """The chart as inline SVG markup, hidden from screen readers (the page has the figures)."""
     # pygal writes its tooltip configuration as an inline script; the page needs none.
     svg = re.sub(r"<script.*?</script>", "", chart.render(is_unicode=True), flags=re.S)
     return mark_safe(svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))

@@ -655,6 +655,8 @@ class Kind(models.TextChoices):
     BRING_HOME_UNCONFIRMED = "bring_home", _("Bringing a gathering home is not confirmed")
     EVALUATION_DUE = "evaluation_due", _("A cycle's evaluation is due")
     CYCLE_WITHOUT_OWNER = "cycle_without_owner", _("A cycle has no active owner")
+    SURVEY_UNANSWERED = "survey_unanswered", _("A survey waits for your answer")
+    EVALUATION_CHECK_IN = "evaluation_check_in", _("A year has passed since a cycle's evaluation")
 
 
 class Delivery(models.TextChoices):

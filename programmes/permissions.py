@@ -48,6 +48,7 @@ PROGRAMME_RULES: dict[str, frozenset[str]] = {
     "programme.enrol": frozenset({COORDINATOR, HR}),
     "programme.apply": frozenset({APPLICANT}),
     "programme.manage": frozenset({COORDINATOR}),
+    "programme.report": frozenset({COORDINATOR, HR}),
 }
 
 ENROLMENT_RULES: dict[str, frozenset[str]] = {

@@ -31,6 +31,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.models import Evaluation, Respondent, Survey
 from learning.models import (
     Cycle,
     Idea,
@@ -459,12 +460,16 @@ CYCLE_FIELDS = ("pk", "title", "unit__name", "unit__municipality_id", "enrolment
 
 
 def find_evaluations(municipality_ids, first, last):
-    plans = PhasePlan.objects.filter(
-        cycle__unit__municipality_id__in=municipality_ids,
-        cycle__status=Cycle.Status.ACTIVE,
-        phase=7,
-        due_date__range=(first, last),
-    ).values("due_date", *(f"cycle__{name}" for name in CYCLE_FIELDS))
+    plans = (
+        PhasePlan.objects.filter(
+            cycle__unit__municipality_id__in=municipality_ids,
+            cycle__status=Cycle.Status.ACTIVE,
+            phase=7,
+            due_date__range=(first, last),
+        )
+        .exclude(cycle__evaluation__decision__gt="")
+        .values("due_date", *(f"cycle__{name}" for name in CYCLE_FIELDS))
+    )
     cycles = [
         {**{name: plan[f"cycle__{name}"] for name in CYCLE_FIELDS}, "due": plan["due_date"]}
         for plan in plans
@@ -478,6 +483,48 @@ def find_evaluations(municipality_ids, first, last):
         }
         for person in people[cycle["pk"]]:
             yield Due(person, cycle["pk"], cycle["due"], params, url("cycle_detail", cycle["pk"]))
+
+
+def find_unanswered_surveys(municipality_ids, first, last):
+    """Everyone asked who has not answered: on the day the survey opens, then a reminder."""
+    respondents = Respondent.objects.filter(
+        survey__municipality_id__in=municipality_ids,
+        survey__status=Survey.Status.OPEN,
+        survey__opened_at__date__range=(first, last),
+        has_answered=False,
+        user__is_active=True,
+    ).exclude(survey__closes_on__lt=timezone.localdate())
+    respondents = respondents.values(
+        "pk", "user_id", "survey_id", "survey__title", "survey__opened_at", "survey__closes_on"
+    )
+    for respondent in respondents:
+        opened = timezone.localdate(respondent["survey__opened_at"])
+        params = {"survey": respondent["survey__title"]}
+        if respondent["survey__closes_on"]:
+            params["closes_date"] = respondent["survey__closes_on"].isoformat()
+        link = url("survey_answer", respondent["survey_id"])
+        yield Due(respondent["user_id"], respondent["pk"], opened, params, link)
+
+
+def find_check_ins(municipality_ids, first, last):
+    """A year after deciding to go on: the cycle's owner and the unit's leaders look back."""
+    evaluations = list(
+        Evaluation.objects.filter(
+            cycle__unit__municipality_id__in=municipality_ids,
+            decision__in=[Evaluation.Decision.CONTINUE, Evaluation.Decision.NEW_CYCLE],
+            check_in_on__range=(first, last),
+            check_in_done_on__isnull=True,
+        ).values(
+            "pk", "check_in_on", "cycle_id", "cycle__title", "cycle__owner_id", "cycle__unit_id"
+        )
+    )
+    leaders = unit_leaders(e["cycle__unit_id"] for e in evaluations)
+    for evaluation in evaluations:
+        params = {"cycle": evaluation["cycle__title"]}
+        link = url("phase_detail", evaluation["cycle_id"], Phase.EVALUATION) + "#check-in"
+        people = {evaluation["cycle__owner_id"], *leaders[evaluation["cycle__unit_id"]]}
+        for person in people - {None}:
+            yield Due(person, evaluation["pk"], evaluation["check_in_on"], params, link)
 
 
 def owner_gone() -> Q:
@@ -678,7 +725,41 @@ RULES: dict[str, Rule] = {
             days=(7,),
             find=find_evaluations,
             model=Cycle,
-            still_open=Q(status=Cycle.Status.ACTIVE),
+            still_open=Q(status=Cycle.Status.ACTIVE)
+            & (Q(evaluation__isnull=True) | Q(evaluation__decision="")),
+        ),
+        Rule(
+            Kind.SURVEY_UNANSWERED,
+            who=_("Those asked who have not answered yet"),
+            message=_("You are asked to answer the survey “%(survey)s”."),
+            extras={"closes_date": _("Answer by %(closes_date)s.")},
+            timing=AFTER,
+            days=(0, 4),
+            find=find_unanswered_surveys,
+            model=Respondent,
+            still_open=lambda now: (
+                Q(has_answered=False, survey__status=Survey.Status.OPEN)
+                & (
+                    Q(survey__closes_on__isnull=True)
+                    | Q(survey__closes_on__gte=timezone.localdate(now))
+                )
+            ),
+        ),
+        Rule(
+            Kind.EVALUATION_CHECK_IN,
+            who=_("The cycle's owner and the unit's leaders"),
+            message=_(
+                "A year ago you evaluated “%(cycle)s”. Is the new practice still in use? "
+                "Record a short check-in."
+            ),
+            timing=AFTER,
+            days=(0,),
+            find=find_check_ins,
+            model=Evaluation,
+            still_open=Q(
+                check_in_done_on__isnull=True,
+                decision__in=[Evaluation.Decision.CONTINUE, Evaluation.Decision.NEW_CYCLE],
+            ),
         ),
         Rule(
             Kind.CYCLE_WITHOUT_OWNER,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Now
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import fodselsnummer
@@ -86,7 +86,10 @@ PHASE_DESCRIPTIONS = {
 class CycleQuerySet(models.QuerySet):
     def with_progress(self) -> CycleQuerySet:
         """Annotate the counts the phase rules read, one subquery each (no join fan-out)."""
+        from evaluation.models import Evaluation
         from learning.models.practices import ObservationNote, Visit
+
+        evaluations = Evaluation.objects.filter(cycle=OuterRef("pk"))
 
         def count(model, link="cycle", **filters):
             rows = (
@@ -107,6 +110,10 @@ class CycleQuerySet(models.QuerySet):
             observation_note_count=count(ObservationNote, link="visit__cycle"),
             sent_feedback_count=count(Visit, feedback__sent_at__isnull=False),
             sharing_session_count=count(SharingSession),
+            evaluation_answered=Exists(
+                evaluations.exclude(experience="").exclude(achieved="").exclude(why="")
+            ),
+            evaluation_decided=Exists(evaluations.exclude(decision="")),
         )
 
 

@@ -16,6 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from evaluation import services as evaluation_services
+from evaluation.forms import CheckInForm, ContinuationForm, EvaluationForm
 from learning import phases, search
 from learning.forms import (
     CandidateSourceForm,
@@ -139,6 +141,16 @@ def _phase_context(request, cycle: Cycle, phase: int, forms: dict) -> dict:  # n
             practice_log=cycle.practice_log.all(),
             log_form=PracticeLogForm(),
             decision_points=points,
+            pinned_reflections=pinned_for(cycle),
+        )
+    elif phase == Phase.EVALUATION:
+        evaluation = evaluation_services.evaluation_for(cycle)
+        context.update(
+            evaluation=evaluation,
+            evaluation_form=EvaluationForm(instance=evaluation),
+            continuation_form=ContinuationForm(instance=evaluation),
+            check_in_form=CheckInForm(instance=evaluation),
+            indicators=evaluation_services.cycle_indicators(cycle),
             pinned_reflections=pinned_for(cycle),
         )
     context.update(forms)

@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from evaluation.models import Evaluation
 from learning.downloads import private_download
 from learning.forms import PracticeAttachmentForm, PracticeFilterForm, PracticeForm
 from learning.htmx import render_page
-from learning.models import Practice, PracticeAttachment, Unit, Visit, VisitFeedback
+from learning.models import Cycle, Practice, PracticeAttachment, Unit, Visit, VisitFeedback
 from learning.permissions import (
     HR,
     LEADER,
@@ -196,20 +197,39 @@ def practice_detail(request, pk: int):
     return render(request, DETAIL_TEMPLATE, _detail_context(request, practice))
 
 
+def _from_evaluation(request, unit: Unit) -> tuple[Cycle | None, dict]:
+    """A practice card published from a cycle's evaluation (``?cycle=<id>``, the unit's own
+    cycle): linked to the cycle, and started from what the unit learned."""
+    raw = request.GET.get("cycle", "")
+    cycle = Cycle.objects.filter(unit=unit, pk=raw).first() if raw.isdigit() else None
+    if cycle is None:
+        return None, {}
+    evaluation = Evaluation.objects.filter(cycle=cycle).first()
+    learned = [cycle.focus_question, evaluation.evidence if evaluation else ""]
+    return cycle, {
+        "title": cycle.title,
+        "description": "\n\n".join(part for part in learned if part.strip()),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def practice_create(request, unit_pk: int):
     unit = get_object_or_404(Unit.objects.select_related("parent"), pk=unit_pk)
     authorize(request.user, "unit.contribute", unit)
+    cycle, initial = _from_evaluation(request, unit)
     form = PracticeForm(
         request.POST if request.method == "POST" else None,
         unit=unit,
-        instance=Practice(unit=unit, created_by=request.user),
+        instance=Practice(unit=unit, created_by=request.user, cycle=cycle),
+        initial=initial,
     )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             practice = form.save()
+            if cycle is not None:
+                Evaluation.objects.filter(cycle=cycle).update(practice=practice)
             messages.success(
                 request,
                 _("“%(title)s” is saved in the practice register.") % {"title": practice.title},
