@@ -39,7 +39,6 @@ from learning.models import (
     LearningPoint,
     Phase,
     Practice,
-    Reflection,
     SharingSession,
     Task,
     VisitFeedback,
@@ -192,19 +191,6 @@ def seed_evaluated_cycle(organisation: DemoOrganisation) -> Cycle:
     point.decision = LearningPoint.Decision.ADOPT
     point.decision_reason = "Barna ber selv om lesestunden, og de voksne får det til i hverdagen."
     point.save(update_fields=["decision", "decision_reason"])
-    pinned = Reflection.objects.create(
-        author=staff[1],
-        cycle=cycle,
-        phase=Phase.IMPLEMENTATION,
-        free_text=(
-            "Etter tre uker spør barna selv om lesestunden. Det som hjalp mest var at parene "
-            "var faste, så ingen måtte vente på å bli valgt."
-        ),
-        visibility=Reflection.Visibility.UNIT,
-        is_draft=False,
-        is_pinned=True,
-    )
-    _dated(pinned, day(120), 16)
     _tasks(cycle, Phase.IMPLEMENTATION, Task.Status.DONE)
     _advance(cycle, day(240))
 

@@ -62,11 +62,16 @@ class SurveyResults:
 def survey_results(survey: Survey, participants_only: bool = False) -> SurveyResults:
     """The survey's results; a question answered by fewer than ``min_group`` is hidden too."""
     responses = survey.responses.all()
+    hidden = False
     if participants_only:
+        # The participants' figures next to everyone's would give away the others' answers
+        # by subtraction, so they are hidden while the others are a small group.
+        others = responses.filter(is_participant=False).count()
+        hidden = 0 < others < survey.min_group
         responses = responses.filter(is_participant=True)
     total = responses.count()
     survey_questions = list(survey.survey_questions.select_related("question"))
-    hidden = total < survey.min_group
+    hidden = hidden or total < survey.min_group
     if hidden:
         return SurveyResults(
             survey=survey,
@@ -154,7 +159,8 @@ class OutcomeRow:
 
 def outcome_statements(surveys: Iterable[Survey]) -> list[OutcomeRow]:
     """The three outcome statements over ``surveys``; a share whose group is smaller than the
-    largest ``min_group`` among the surveys is None (hidden)."""
+    largest ``min_group`` among the surveys is None (hidden), and so is the participants'
+    share while the others are fewer than that (it would give them away by subtraction)."""
     surveys = list(surveys)
     questions = {q.key: q for q in Question.objects.filter(key__in=OUTCOME_KEYS)}
     if not surveys or not questions:
@@ -177,6 +183,8 @@ def outcome_statements(surveys: Iterable[Survey]) -> list[OutcomeRow]:
         )
     )
     everyone = totals[True] + totals[False]
+    # As in survey_results: no participants' share while the others are a small group.
+    participants_shown = totals[True] >= threshold and not 0 < totals[False] < threshold
     agreeing: dict[tuple[int, bool], int] = Counter()
     for question_id, is_participant, amount in (
         Answer.objects.filter(
@@ -205,11 +213,9 @@ def outcome_statements(surveys: Iterable[Survey]) -> list[OutcomeRow]:
                 positive=positive if everyone >= threshold else 0,
                 all_percent=percent(positive, everyone) if everyone >= threshold else None,
                 participants=totals[True],
-                participant_positive=participant_positive if totals[True] >= threshold else 0,
+                participant_positive=participant_positive if participants_shown else 0,
                 participant_percent=(
-                    percent(participant_positive, totals[True])
-                    if totals[True] >= threshold
-                    else None
+                    percent(participant_positive, totals[True]) if participants_shown else None
                 ),
             )
         )

@@ -499,7 +499,7 @@ def find_unanswered_surveys(municipality_ids, first, last):
     )
     for respondent in respondents:
         opened = timezone.localdate(respondent["survey__opened_at"])
-        params = {"survey": respondent["survey__title"]}
+        params = {"survey": respondent["survey__title"], "date": opened.isoformat()}
         if respondent["survey__closes_on"]:
             params["closes_date"] = respondent["survey__closes_on"].isoformat()
         link = url("survey_answer", respondent["survey_id"])
@@ -520,7 +520,10 @@ def find_check_ins(municipality_ids, first, last):
     )
     leaders = unit_leaders(e["cycle__unit_id"] for e in evaluations)
     for evaluation in evaluations:
-        params = {"cycle": evaluation["cycle__title"]}
+        params = {
+            "cycle": evaluation["cycle__title"],
+            "date": evaluation["check_in_on"].isoformat(),
+        }
         link = url("phase_detail", evaluation["cycle_id"], Phase.EVALUATION) + "#check-in"
         people = {evaluation["cycle__owner_id"], *leaders[evaluation["cycle__unit_id"]]}
         for person in people - {None}:

@@ -420,6 +420,7 @@ def all_routes(resolver=None, pieces: tuple[Piece, ...] = (), namespace="") -> l
 # Parameters the walk knows how to fill; a new one fails the walk until it is added here.
 KNOWN_PARAMS = {
     "pk",
+    "question_pk",
     "unit_pk",
     "point_pk",
     "goal_pk",
@@ -506,6 +507,7 @@ def kwarg_options(route: Route, scene: Scene) -> list[dict]:
         "url": ["learning/reflection/nothing"],
         "member_pk": [world.staff.pk],
         "assignment_pk": [cycle.pk],
+        "question_pk": [cycle.pk],
         "sheet": ["participants", "attendance", "status"],
     }
     return [

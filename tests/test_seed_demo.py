@@ -457,7 +457,9 @@ def test_vert_has_a_request_from_leders_unit_to_answer(leders_cycle):
 @pytest.fixture
 def acknowledged(seeded) -> VisitFeedback:
     return VisitFeedback.objects.select_related("visit__cycle").get(
-        sent_at__isnull=False, acknowledged_at__isnull=False
+        sent_at__isnull=False,
+        acknowledged_at__isnull=False,
+        visit__cycle__unit__name="Mellomtrinnet",
     )
 
 

@@ -174,7 +174,9 @@ def cycle_detail(request, pk: int):
         return _dashboard(request, cycle)
     if STAFF in roles_for(request.user, cycle):
         return _staff_view(request, cycle)
-    return render(request, "learning/cycles/readonly.html", _readonly_context(cycle))
+    context = _readonly_context(cycle)
+    context["can_report"] = has_perm(request.user, "cycle.report", cycle)
+    return render(request, "learning/cycles/readonly.html", context)
 
 
 def _readonly_context(cycle: Cycle) -> dict:
