@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # make run always uses SQLite and runs tasks in-process, whatever the shell has set.
 DEV_ENV := DEBUG=1 DATABASE_URL= REDIS_URL=
 
-.PHONY: install run serve test lint messages lock worker beat clean bench-reminders
+.PHONY: install run serve test lint messages lock worker beat clean bench-reminders bench-reports
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -53,6 +53,14 @@ bench-reminders: install
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
 	  *) echo "bench-reminders needs DATABASE_URL=postgres://... (a database of its own)" >&2; exit 1;; esac
 	$(PY) bench/reminder_sweep.py --migrate --seed-if-missing
+
+# The report benchmark (bench/README.md): the cycle report and the programme report for 50
+# units, timed. Needs DATABASE_URL to point at a PostgreSQL database of its own: it migrates
+# it and builds its own benchmark municipality there the first time.
+bench-reports: install
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "bench-reports needs DATABASE_URL=postgres://... (a database of its own)" >&2; exit 1;; esac
+	$(PY) bench/report_render.py --migrate
 
 # Regenerate the pinned versions after changing dependencies in pyproject.toml.
 lock:

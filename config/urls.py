@@ -13,6 +13,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("evaluation.urls")),
     path("", include("programmes.urls")),
     path("", include("learning.urls")),
 ]

@@ -14,7 +14,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from evaluation import services, surveys
-from evaluation.models import Audience, Evaluation, Indicator, IndicatorValue, Question, Survey
+from evaluation.models import (
+    Audience,
+    Evaluation,
+    Indicator,
+    IndicatorValue,
+    Question,
+    Report,
+    Survey,
+)
+from evaluation.tasks import render_report
 from learning import phases, visits
 from learning.demo import (
     DemoOrganisation,
@@ -57,6 +66,25 @@ def seed_evaluation(organisation: DemoOrganisation) -> None:
         cycle = seed_evaluated_cycle(organisation)
         seed_surveys(organisation)
     organisation.cycles[EVALUATED_CYCLE] = cycle
+    seed_reports(cycle, organisation)
+
+
+def seed_reports(cycle: Cycle, organisation: DemoOrganisation) -> None:
+    """Reports already made: the evaluated cycle's, and the programme report and brief, in
+    bokmål (rendered here, in the seed's process, so they are there without a worker)."""
+    programme = Programme.objects.filter(municipality=organisation.elvedal).order_by("pk").first()
+    wanted = [(Report.Kind.CYCLE, {"cycle": cycle}, cycle.owner)]
+    if programme is not None:
+        coordinator = programme.coordinators.order_by("pk").first()
+        wanted += [
+            (Report.Kind.PROGRAMME, {"programme": programme}, coordinator),
+            (Report.Kind.BRIEF, {"programme": programme}, coordinator),
+        ]
+    for kind, subject, user in wanted:
+        if Report.objects.filter(kind=kind, **subject).exists():
+            continue
+        report = Report.objects.create(kind=kind, language="nb", requested_by=user, **subject)
+        render_report(report.pk)
 
 
 # The evaluated cycle -------------------------------------------------------------------
