@@ -33,6 +33,7 @@ from django.utils.translation import ngettext
 
 from evaluation.models import Evaluation, Indicator, Report, Survey
 from evaluation.results import outcome_statements, percent, survey_results
+from evaluation.services import IndicatorSummary, implementation_started
 from learning.models import (
     Cycle,
     CycleEvent,
@@ -221,7 +222,7 @@ def cycle_report_context(cycle: Cycle, today: datetime.date) -> dict:  # noqa: C
 
     evaluation = Evaluation.objects.filter(cycle=cycle).first()
     indicators = indicator_rows(
-        cycle.indicators.prefetch_related("values"), reference=first_visit or _first(sessions)
+        cycle.indicators.prefetch_related("values"), reference=implementation_started(cycle)
     )
     surveys = [
         survey_results(survey)
@@ -343,26 +344,20 @@ def evaluation_data(evaluation: Evaluation | None) -> dict | None:
 
 def indicator_rows(indicators, reference: datetime.date | None) -> list[dict]:
     """Baseline, target, latest value and change of each indicator, whether its baseline was
-    registered before ``reference`` (the first visit, else the first sharing session), and
-    a line chart. ``indicators`` should prefetch ``values``."""
+    registered before ``reference`` (when the work at home started, as on the indicators
+    page), and a line chart. ``indicators`` should prefetch ``values``."""
     rows = []
     for indicator in indicators:
         values = sorted(indicator.values.all(), key=lambda v: (v.measured_on, v.pk))
-        latest = values[-1] if values else None
-        change = latest.value - indicator.baseline_value if latest else None
+        summary = IndicatorSummary(indicator, values, baseline_in_time=None)
+        latest, change, reached = summary.latest, summary.change, summary.target_reached
         reading = indicator_reading(indicator, latest, change)
         target = indicator.target_value
-        reached = None
-        if latest is not None and target is not None:
-            if indicator.direction == Indicator.Direction.UP:
-                reached = latest.value >= target
-            else:
-                reached = latest.value <= target
         if reference is None:
-            before, baseline_note = None, _("No visit or sharing session yet to compare with.")
+            before, baseline_note = None, _("The work at home has not started yet.")
         elif indicator.baseline_on <= reference:
             before = True
-            baseline_note = _("Registered on %(date)s, before the visit and the work at home.") % {
+            baseline_note = _("Registered on %(date)s, before the work at home started.") % {
                 "date": _date(indicator.baseline_on)
             }
         else:

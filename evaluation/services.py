@@ -86,7 +86,7 @@ class IndicatorSummary:
             points,
             baseline=indicator.baseline_value,
             target=indicator.target_value,
-            labels=(gettext("Baseline"), gettext("Target")),
+            labels=(gettext("Baseline"), gettext("Target value")),
         )
 
     @property
@@ -100,14 +100,17 @@ class IndicatorSummary:
 
 
 def implementation_started(cycle: Cycle) -> datetime.date | None:
-    """When the cycle reached phase 6 (implementing at home), from its timeline."""
+    """When the work at home began: the cycle reached phase 6, or else (a cycle whose
+    timeline has no such move) its first sharing session."""
     moved = (
         CycleEvent.objects.filter(cycle=cycle, to_phase__gte=Phase.IMPLEMENTATION)
         .order_by("created_at")
         .values_list("created_at", flat=True)
         .first()
     )
-    return timezone.localdate(moved) if moved else None
+    if moved:
+        return timezone.localdate(moved)
+    return cycle.sharing_sessions.order_by("held_on").values_list("held_on", flat=True).first()
 
 
 def indicator_summaries(indicators, started: datetime.date | None = None) -> list[IndicatorSummary]:

@@ -1232,7 +1232,11 @@ class TestSurveyUnanswered:
         ask(survey, world.staff)
         sweep(D)
         row = Notification.objects.get(kind=Kind.SURVEY_UNANSWERED)
-        assert row.params == {"survey": survey.title, "closes_date": (D + 14 * DAY).isoformat()}
+        assert row.params == {
+            "survey": survey.title,
+            "date": D.isoformat(),  # the day it opened: the reminders' anchor
+            "closes_date": (D + 14 * DAY).isoformat(),
+        }
         assert row.url == reverse("survey_answer", args=[survey.pk])
 
     def test_a_survey_opened_after_midnight_counts_from_the_local_date(self, world):
@@ -1308,7 +1312,7 @@ class TestCheckIn:
         assert occasions(Kind.EVALUATION_CHECK_IN) == {f"{D}+0"}
         row = Notification.objects.filter(kind=Kind.EVALUATION_CHECK_IN).first()
         assert row.url == phase_7(evaluation.cycle) + "#check-in"
-        assert row.params == {"cycle": evaluation.cycle.title}
+        assert row.params == {"cycle": evaluation.cycle.title, "date": D.isoformat()}
 
     def test_an_owner_who_no_longer_leads_the_unit_is_still_told(self, world, evaluation):
         Cycle.objects.filter(pk=evaluation.cycle_id).update(owner=world.enterprise_leader)

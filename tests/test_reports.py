@@ -309,7 +309,10 @@ def test_cycle_report_pdf_has_every_section_and_figure(scene):
     # Baseline 12 → latest 5: a change of −7, and the late baseline is pointed out.
     assert contains(text, "-7") or contains(text, "−7")
     with translation.override("nb"):
-        late_note = gettext("Registered on %(date)s, after the work had started (%(start)s)")
+        late_note = gettext(
+            "Registered on %(date)s, after the work had started (%(start)s): the change "
+            "cannot be read as an effect of it."
+        )
     assert contains(text, late_note.split("%(date)s")[0])
     # Participation: 3 at the introduction meeting, 3 at sharing, 2 observers, 3 wrote.
     with translation.override("nb"):
