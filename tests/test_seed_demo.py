@@ -1062,3 +1062,30 @@ def test_demo_login_sees_its_notifications(client, seeded, email):
         for row in visible[:30]:
             assert escape(reminders.RULES[row.kind].text(row.params)) in page
     assert client.get(reverse("notification_settings")).status_code == 200
+
+
+# Evaluation
+
+
+def test_the_demo_has_an_evaluated_cycle_answered_surveys_and_reports(seeded):
+    from evaluation.models import Report, Survey
+    from evaluation.results import outcome_statements, survey_results
+
+    cycle = Cycle.objects.get(title="Lesevenner – lesing som lek på SFO")
+    assert cycle.status == Cycle.Status.COMPLETED
+    assert cycle.evaluation.has_answers and cycle.evaluation.check_in_on
+    assert cycle.indicators.count() == 2
+    programme_surveys = Survey.objects.filter(programme__title=PROGRAMME)
+    assert programme_surveys.count() == 2
+    for survey in programme_surveys:
+        assert not survey_results(survey).suppressed
+    assert all(row.all_percent is not None for row in outcome_statements(programme_surveys))
+    small = Survey.objects.get(title="Motivasjon i personalgruppa")
+    assert survey_results(small).suppressed  # three answers: hidden
+    reports = Report.objects.all()
+    assert {(r.kind, r.status) for r in reports} == {
+        ("cycle", "ready"),
+        ("programme", "ready"),
+        ("brief", "ready"),
+    }
+    assert all(r.file and r.size > 1000 for r in reports)
