@@ -1,6 +1,7 @@
 """Demo data for evaluation: a cycle taken through all seven phases and evaluated, with
 indicators; surveys in the network programme answered by enough people to show results
-(and one answered by too few); and reports already made.
+(and one answered by too few); and reports already made (``seed_reports``, which
+``seed_demo --without-reports`` leaves out).
 
 Runs after the cycles and programmes are seeded; running it again changes nothing.
 """
@@ -66,12 +67,12 @@ def seed_evaluation(organisation: DemoOrganisation) -> None:
         cycle = seed_evaluated_cycle(organisation)
         seed_surveys(organisation)
     organisation.cycles[EVALUATED_CYCLE] = cycle
-    seed_reports(cycle, organisation)
 
 
-def seed_reports(cycle: Cycle, organisation: DemoOrganisation) -> None:
+def seed_reports(organisation: DemoOrganisation) -> None:
     """Reports already made: the evaluated cycle's, and the programme report and brief, in
     bokmål (rendered here, in the seed's process, so they are there without a worker)."""
+    cycle = organisation.cycles[EVALUATED_CYCLE]
     programme = Programme.objects.filter(municipality=organisation.elvedal).order_by("pk").first()
     wanted = [(Report.Kind.CYCLE, {"cycle": cycle}, cycle.owner)]
     if programme is not None:

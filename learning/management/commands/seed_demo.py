@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from evaluation.demo import seed_reports
 from learning.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
 
 
@@ -16,8 +17,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even with DEBUG off (never on a real installation).",
         )
+        parser.add_argument(
+            "--without-reports",
+            action="store_true",
+            help="Do not render the demo's PDF reports (faster, for tests).",
+        )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, without_reports: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates demo logins with a known password, so it refuses to run with "
@@ -25,6 +31,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             demo = seed_organisation()
+            if not without_reports:
+                seed_reports(demo)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {demo.elvedal} and {demo.fjordnes}.")
         )
