@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from evaluation import surveys
 from evaluation import urls as evaluation_urls
@@ -299,6 +299,7 @@ def test_a_survey_refuses_groups_that_do_not_fit_what_it_is_for(world, programme
         )
 
 
+@translation.override("en")  # the messages are matched in English
 def test_opening_refuses_an_empty_survey_and_one_that_asks_nobody(world):
     empty = unit_survey(world, opened=False)
     with pytest.raises(ValidationError) as error:
@@ -391,6 +392,7 @@ def test_a_named_answer_keeps_the_person_and_the_time(world):
     assert Respondent.objects.get(survey=survey, user=world.staff).has_answered
 
 
+@translation.override("en")  # the messages are matched in English
 def test_an_answer_is_refused_twice_when_closed_and_when_not_asked(world):
     question = bank_question("test-q")
     survey = unit_survey(world, question)
@@ -406,6 +408,7 @@ def test_an_answer_is_refused_twice_when_closed_and_when_not_asked(world):
     assert Response.objects.count() == 1 and Answer.objects.count() == 1
 
 
+@translation.override("en")  # the messages are matched in English
 def test_an_answer_past_the_last_day_is_refused(world):
     question = bank_question("test-q")
     survey = unit_survey(world, question)
@@ -982,8 +985,6 @@ def test_the_bank_is_grouped_by_instrument(client, world, scene):
 
 
 def shown_label(choice) -> str:
-    from django.utils import translation
-
     with translation.override("nb"):
         return str(choice.label)
 
