@@ -9,6 +9,7 @@ whether they have answered (for reminders).
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -174,6 +175,15 @@ class Survey(models.Model):
                     % {"min": settings.SURVEY_MIN_GROUP}
                 }
             )
+
+
+def accepting_answers(today: datetime.date, prefix: str = "") -> models.Q:
+    """Surveys open for answers on ``today``: open, and their last day not passed.
+    ``prefix`` reaches them through a relation (``"survey__"``)."""
+    return models.Q(**{f"{prefix}status": Survey.Status.OPEN}) & (
+        models.Q(**{f"{prefix}closes_on__isnull": True})
+        | models.Q(**{f"{prefix}closes_on__gte": today})
+    )
 
 
 class SurveyQuestion(models.Model):

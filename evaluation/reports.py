@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -26,8 +25,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -71,8 +68,6 @@ REACHED_KINDS = (
     CycleEvent.Kind.REOPENED,
 )
 
-LEGEND_ID = re.compile(r' id="activate-serie-\d+"')
-
 # Short names of the three outcome statements, for chart rows (the table has the full text).
 OUTCOME_SHORT = {
     "outcome-goals": lambda: _("Better goal attainment"),
@@ -89,7 +84,7 @@ def number(value, decimals: int = 1) -> str:
 
 
 def local_date(moment: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localtime(moment).date() if moment else None
+    return timezone.localdate(moment) if moment else None
 
 
 # The cycle report ---------------------------------------------------------------------------
@@ -372,15 +367,13 @@ def indicator_rows(indicators, reference: datetime.date | None) -> list[dict]:
             if v.measured_on != indicator.baseline_on
         ]
         alt = f"{indicator.name}: {reading}"
-        chart = prepared(
-            line_chart(
-                indicator.name,
-                points,
-                baseline=indicator.baseline_value,
-                target=target,
-                labels=(_("Baseline"), _("Target value")),
-            ),
-            alt,
+        chart = line_chart(
+            indicator.name,
+            points,
+            baseline=indicator.baseline_value,
+            target=target,
+            labels=(_("Baseline"), _("Target value")),
+            description=alt,
         )
         rows.append(
             {
@@ -407,19 +400,6 @@ def indicator_rows(indicators, reference: datetime.date | None) -> list[dict]:
             }
         )
     return rows
-
-
-def prepared(svg: str, alt: str) -> str:
-    """The chart's SVG made fit for the page and the tagged PDF (the same markup for both):
-
-    - pygal gives every chart's legend entries the same ids (activate-serie-0, ...), which
-      repeat when a page or PDF shows several charts; nothing refers to them, so drop them;
-    - the SVG's own ``<title>``, which pygal leaves as "Pygal", gets the chart's title and
-      reading (what a tagged PDF's Figure says to a screen reader).
-    """
-    svg = LEGEND_ID.sub("", svg)
-    svg = svg.replace("<title>Pygal</title>", f"<title>{escape(alt)}</title>", 1)
-    return mark_safe(svg)
 
 
 def data_uri(svg: str) -> str:
@@ -862,7 +842,7 @@ def _chart(
         for label, value in rows
     ]
     alt = f"{title}: {reading}"
-    svg = prepared(bar_chart(title, rows), alt) if rows else ""
+    svg = bar_chart(title, rows, description=alt) if rows else ""
     return {
         "title": title,
         "svg": svg,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pygal
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from pygal.style import Style
 
@@ -24,8 +25,9 @@ STYLE = Style(
 )
 
 
-def bar_chart(title: str, rows: list[tuple[str, int]]) -> str:
-    """A horizontal bar chart of ``rows`` (label, value) as inline SVG markup."""
+def bar_chart(title: str, rows: list[tuple[str, int]], description: str = "") -> str:
+    """A horizontal bar chart of ``rows`` (label, value) as inline SVG markup; ``description``
+    (by default the title) becomes the SVG's own title."""
     chart = pygal.HorizontalBar(
         style=STYLE,
         show_legend=False,
@@ -42,7 +44,7 @@ def bar_chart(title: str, rows: list[tuple[str, int]]) -> str:
     rows = rows[::-1]  # pygal draws the first row at the bottom; the reader starts at the top
     chart.x_labels = [label for label, _ in rows]
     chart.add(title, [value for _, value in rows])
-    return _inline(chart)
+    return _inline(chart, description or title)
 
 
 def line_chart(
@@ -51,9 +53,11 @@ def line_chart(
     baseline: float | None = None,
     target: float | None = None,
     labels: tuple[str, str] = ("", ""),
+    description: str = "",
 ) -> str:
     """A line of measured ``points`` (label, value) with the baseline and target drawn flat;
-    ``labels`` names those two lines in the legend."""
+    ``labels`` names those two lines in the legend, ``description`` (by default the title)
+    becomes the SVG's own title."""
     chart = pygal.Line(
         style=Style(**{**STYLE.to_dict(), "colors": ("#1d4f91", "#7b8794", "#2f7d32")}),
         show_legend=baseline is not None or target is not None,
@@ -85,11 +89,21 @@ def line_chart(
             show_dots=False,
             stroke_style={"dasharray": "2,4"},
         )
-    return _inline(chart)
+    return _inline(chart, description or title)
 
 
-def _inline(chart) -> str:
-    """The chart as inline SVG markup, hidden from screen readers (the page has the figures)."""
-    # pygal writes its tooltip configuration as an inline script; the page needs none.
+LEGEND_ID = re.compile(r' id="activate-serie-\d+"')
+
+
+def _inline(chart, description: str) -> str:
+    """The chart as inline SVG markup, hidden from screen readers on a page (which has the
+    figures); a tagged PDF reads its title, so that says what the chart shows.
+
+    pygal writes its tooltip configuration as an inline script, which nothing needs, and
+    gives every chart's legend entries the same ids, which repeat when a page or a PDF shows
+    several charts; both go.
+    """
     svg = re.sub(r"<script.*?</script>", "", chart.render(is_unicode=True), flags=re.S)
+    svg = LEGEND_ID.sub("", svg)
+    svg = svg.replace("<title>Pygal</title>", f"<title>{escape(description)}</title>", 1)
     return mark_safe(svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))

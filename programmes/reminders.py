@@ -31,7 +31,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.models import Evaluation, Respondent, Survey
+from evaluation.models import Evaluation, Respondent, accepting_answers
 from learning.models import (
     Cycle,
     Idea,
@@ -488,13 +488,12 @@ def find_evaluations(municipality_ids, first, last):
 def find_unanswered_surveys(municipality_ids, first, last):
     """Everyone asked who has not answered: on the day the survey opens, then a reminder."""
     respondents = Respondent.objects.filter(
+        accepting_answers(timezone.localdate(), "survey__"),
         survey__municipality_id__in=municipality_ids,
-        survey__status=Survey.Status.OPEN,
         survey__opened_at__date__range=(first, last),
         has_answered=False,
         user__is_active=True,
-    ).exclude(survey__closes_on__lt=timezone.localdate())
-    respondents = respondents.values(
+    ).values(
         "pk", "user_id", "survey_id", "survey__title", "survey__opened_at", "survey__closes_on"
     )
     for respondent in respondents:
@@ -741,11 +740,7 @@ RULES: dict[str, Rule] = {
             find=find_unanswered_surveys,
             model=Respondent,
             still_open=lambda now: (
-                Q(has_answered=False, survey__status=Survey.Status.OPEN)
-                & (
-                    Q(survey__closes_on__isnull=True)
-                    | Q(survey__closes_on__gte=timezone.localdate(now))
-                )
+                Q(has_answered=False) & accepting_answers(timezone.localdate(now), "survey__")
             ),
         ),
         Rule(

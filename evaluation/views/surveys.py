@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from evaluation import surveys
-from evaluation.models import Audience, Respondent, Survey, SurveyQuestion
+from evaluation.models import Audience, Respondent, Survey, SurveyQuestion, accepting_answers
 from evaluation.permissions import (
     authorize_create,
     authorize_survey,
@@ -99,9 +99,10 @@ def survey_list(request):
     to_answer = [
         respondent.survey
         for respondent in Respondent.objects.filter(
-            user=request.user, has_answered=False, survey__status=Survey.Status.OPEN
+            accepting_answers(timezone.localdate(), "survey__"),
+            user=request.user,
+            has_answered=False,
         )
-        .filter(Q(survey__closes_on__isnull=True) | Q(survey__closes_on__gte=timezone.localdate()))
         .select_related("survey")
         .order_by("survey__closes_on", "survey__pk")
     ]
