@@ -124,3 +124,19 @@ def world(db) -> World:
             municipality=None, is_superuser=True, is_staff=True, full_name="Super Bruker"
         ),
     )
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say plainly when the browser tests did not run, and why."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "tests/browser/" in report.nodeid
+    ]
+    if skipped:
+        reason = skipped[0].longrepr[-1] if isinstance(skipped[0].longrepr, tuple) else ""
+        terminalreporter.write_line(
+            f"{len(skipped)} browser tests were skipped ({reason.removeprefix('Skipped: ')}). "
+            "CI runs them: install Chromium to run them here.",
+            yellow=True,
+        )
