@@ -8,9 +8,11 @@ SECRET_KEY and ALLOWED_HOSTS. Every variable is listed in .env.example.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "csp",
+    "axes",
     "learning",
     "programmes",
     "evaluation",
@@ -55,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "learning.middleware.IdleSessionMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,13 +106,21 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "learning.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Long passphrases rather than short complex passwords (NSM's advice).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -169,12 +185,20 @@ if not 0 <= REMINDER_HOUR <= 23:
 SURVEY_MIN_GROUP = env_int("SURVEY_MIN_GROUP", 5)
 if SURVEY_MIN_GROUP < 5:
     raise ImproperlyConfigured("SURVEY_MIN_GROUP cannot be lower than 5.")
+# Private reflections are deleted this many months after their cycle ended (learning/privacy.py).
+PRIVATE_REFLECTION_RETENTION_MONTHS = env_int("PRIVATE_REFLECTION_RETENTION_MONTHS", 12)
+if PRIVATE_REFLECTION_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("PRIVATE_REFLECTION_RETENTION_MONTHS must be 1 or more.")
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {
         "task": "programmes.tasks.sweep_reminders",
         "schedule": REMINDER_SWEEP_MINUTES * 60,
     },
     "send-notifications": {"task": "programmes.tasks.send_notifications", "schedule": 60},
+    "private-reflection-retention": {
+        "task": "learning.tasks.delete_expired_private_reflections",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 # Email: SMTP when EMAIL_HOST is set, otherwise printed to the console.
@@ -195,9 +219,74 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # trusts X-Forwarded-Proto.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Many people share a computer at work: closing the browser ends the login, and so does
+# SESSION_IDLE_MINUTES without a request (learning/middleware.py, which also holds the
+# SESSION_COOKIE_AGE limit from the moment of login).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
+if SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be at least 1.")
+# htmx reads the CSRF token from the page (hx-headers on <body>), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content Security Policy (django-csp): scripts only from our own static files, no eval.
+# Styles allow 'unsafe-inline' for one reason: the charts are inline SVG from pygal, which
+# carry their own <style> element and style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Browser features the app never uses are switched off (django-permissions-policy).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Login throttling (django-axes): 5 wrong passwords for one email address from one IP
+# address lock that pair for 15 minutes; a successful login or a new password clears it.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the email field of learning.forms.EmailAuthenticationForm
+AXES_USERNAME_CALLABLE = "learning.forms.login_username"
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are deleted at the first login after their cool-off; successful logins
+# are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -209,6 +298,13 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The proxy appends the client's address to X-Forwarded-For; the right-most entry is
+    # the one it wrote, anything to its left came from the client and may be made up.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+
+# The accessibility statement (/accessibility/) names this address for feedback.
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL")
 
 LOGGING = {
     "version": 1,

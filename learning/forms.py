@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from axes.utils import reset as reset_login_attempts
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,26 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("This account is switched off. Ask your HR coordinator for help."),
     }
+
+
+def login_username(request, credentials: dict | None) -> str:
+    """The email address a login attempt is counted against (django-axes), written as the
+    login finds it: case and surrounding spaces do not make a new address to guess for."""
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username")
+    return (username or "").strip().lower()
+
+
+class UnlockingSetPasswordForm(SetPasswordForm):
+    """Setting a new password from the emailed link also lifts a login lockout for the
+    address, as the lockout page promises."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            reset_login_attempts(username=login_username(None, {"username": user.get_username()}))
+        return user
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -753,3 +774,37 @@ class ReflectionForm(forms.Form):
                 params={"found": ", ".join(self.personal_data)},
                 code="personal_data",
             )
+
+
+# The audit log
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    person = forms.CharField(
+        label=_("Person"),
+        required=False,
+        max_length=150,
+        help_text=_("Part of a name or an email address: who did it, or whom it concerned."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from learning.models import AuditEvent
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *AuditEvent.Action.choices]
+
+    def filter(self, events):
+        if not self.is_valid():
+            return events
+        if self.cleaned_data["action"]:
+            events = events.filter(action=self.cleaned_data["action"])
+        person = self.cleaned_data["person"].strip()
+        if person:
+            events = events.filter(
+                Q(actor__full_name__icontains=person)
+                | Q(actor__email__icontains=person)
+                | Q(subject__full_name__icontains=person)
+                | Q(subject__email__icontains=person)
+            )
+        return events

@@ -8,8 +8,12 @@ project provides, and its environment names only variables the settings read.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
+import secrets
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -118,3 +122,55 @@ def test_ci_runs_on_the_real_services():
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert settings.REDIS_URL.startswith("redis://")
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
+
+
+def _production(*args: str) -> subprocess.CompletedProcess:
+    """Run Python in a fresh interpreter with production settings: DEBUG off, a real
+    secret, nothing from the test environment (which turns the https redirect off)."""
+    environment = {k: v for k, v in os.environ.items() if k not in env.VARIABLES}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="kollegalaering.example.no",
+        DATABASE_URL="sqlite://:memory:",
+    )
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = _production("manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+PRODUCTION_RESPONSE = """
+import json
+import django
+django.setup()
+from django.test import Client
+response = Client().get("/healthz/", secure=True, HTTP_HOST="kollegalaering.example.no")
+print(json.dumps({"status": response.status_code, "headers": dict(response.headers)}))
+"""
+
+
+def test_production_responses_carry_csp_permissions_policy_and_hsts():
+    result = _production("-c", PRODUCTION_RESPONSE)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 200
+    headers = answer["headers"]
+    directives = {
+        name: sources
+        for name, *sources in (
+            part.split() for part in headers["Content-Security-Policy"].split(";")
+        )
+    }
+    assert directives["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in directives["default-src"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert "microphone=()" in headers["Permissions-Policy"]
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["X-Frame-Options"] == "DENY"
