@@ -1,11 +1,18 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from learning import privacy
 from learning.models import (
+    AuditEvent,
     FormerMunicipality,
     Membership,
     Municipality,
@@ -41,6 +48,14 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
             elif related in (Unit, User, FormerMunicipality):
                 kwargs["queryset"] = related._default_manager.filter(municipality__in=scope)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def log_deletions(self, request, queryset):
+        """One log line per object, saved one by one, so the audit log sees each deletion
+        (Django writes several at once with bulk_create, which sends no signal)."""
+        return [
+            LogEntry.objects.log_actions(request.user.pk, [obj], DELETION, single_object=True)
+            for obj in queryset
+        ]
 
 
 class FormerMunicipalityInline(admin.TabularInline):
@@ -142,7 +157,10 @@ class UserAdmin(MunicipalityScopedAdmin, DjangoUserAdmin):
             _("Access"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (
+            _("Dates"),
+            {"fields": ["last_login", "date_joined", "deletion_requested_at", "forgotten_at"]},
+        ),
     ]
     add_fieldsets = [
         (
@@ -161,6 +179,7 @@ class UserAdmin(MunicipalityScopedAdmin, DjangoUserAdmin):
         ),
     ]
     inlines = [MembershipInline]
+    actions = ["forget"]
 
     def get_queryset(self, request):
         """Only superusers may see or change superusers."""
@@ -176,9 +195,45 @@ class UserAdmin(MunicipalityScopedAdmin, DjangoUserAdmin):
         return form
 
     def get_readonly_fields(self, request, obj=None):
+        dates = ["last_login", "date_joined", "deletion_requested_at", "forgotten_at"]
         if request.user.is_superuser:
-            return ["last_login", "date_joined"]
-        return ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+            return dates
+        return ["is_superuser", "groups", "user_permissions", *dates]
+
+    def has_forget_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    @admin.action(description=_("Delete the people's personal data"), permissions=["forget"])
+    def forget(self, request, queryset):
+        """Forget the chosen people (learning/privacy.py), after a confirmation page."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        people = list(queryset.exclude(pk=request.user.pk).filter(forgotten_at__isnull=True))
+        if request.POST.get("confirmed") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Delete personal data"),
+                "people": people,
+                "queryset": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(
+                request, "admin/learning/user/forget_confirmation.html", context
+            )
+        for person in people:
+            privacy.forget_person(person, request.user, request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person deleted; shared history shows “Former employee”.",
+                "%(count)d people deleted; shared history shows “Former employee”.",
+                len(people),
+            )
+            % {"count": len(people)},
+            messages.SUCCESS,
+        )
+        return None
 
 
 @admin.register(ReflectionPrompt)
@@ -214,3 +269,35 @@ class ReflectionAdmin(MunicipalityScopedAdmin):
         if lookup.split("__")[0] in CONTENT_FIELDS:
             return False
         return super().lookup_allowed(lookup, value, request)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(MunicipalityScopedAdmin):
+    """The audit log, read only: nobody adds, changes or deletes an event."""
+
+    list_display = ["created_at", "action", "actor", "subject", "object_type", "object_id"]
+    list_filter = ["action", ("municipality", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["actor", "subject", "municipality"]
+    search_fields = ["actor__email", "subject__email", "object_id", "description"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "action",
+        "actor",
+        "subject",
+        "municipality",
+        "object_type",
+        "object_id",
+        "description",
+        "ip_address",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -9,4 +9,6 @@ class LearningConfig(AppConfig):
     verbose_name = _("Organisation and learning")
 
     def ready(self) -> None:
-        from learning import checks  # noqa: F401  (registers the system checks)
+        from learning import audit, checks, lookups  # noqa: F401  (checks, lookups register)
+
+        audit.connect_signals()

@@ -42,6 +42,8 @@ def navigation(request):
                 "reminders",
             )
         )
+    if access.is_superuser or access.municipality_ids_with(HR):
+        items.append((reverse("audit_log"), _("Audit log"), "audit"))
     items.append((reverse("profile"), _("My profile"), "profile"))
     if user.is_staff:
         items.append((reverse("admin:index"), _("Administration"), "admin"))

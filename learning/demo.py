@@ -19,8 +19,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone, translation
 
-from learning import phases, visits
+from learning import audit, phases, visits
 from learning.models import (
+    AuditEvent,
     CandidateSource,
     Conclusion,
     Cycle,
@@ -382,7 +383,28 @@ def seed_organisation() -> DemoOrganisation:
     seed_programmes(demo)
     seed_evaluation(demo)
     seed_notifications(demo)
+    seed_privacy(demo)
     return demo
+
+
+def seed_privacy(demo: DemoOrganisation) -> None:
+    """A person in Elvedal who has asked to have their data deleted, and a few more audit
+    events, so hr@ finds a waiting request under Deletion requests and a living audit log.
+    Once the leaver has asked, nothing more is added."""
+    from programmes.models import Programme
+
+    leaver = _generated(demo.units[SKJERMET])[-1]
+    if leaver.deletion_requested_at:
+        return
+    hr = demo.logins["hr@demo.kommune.no"]
+    leaver.deletion_requested_at = timezone.now() - datetime.timedelta(days=2)
+    leaver.save(update_fields=["deletion_requested_at"])
+    Action = AuditEvent.Action
+    audit.record(None, Action.DELETION_REQUESTED, leaver, demo.elvedal, actor=leaver)
+    audit.record(None, Action.PERSONAL_DATA_EXPORTED, hr, demo.elvedal, actor=hr)
+    programme = Programme.objects.filter(municipality=demo.elvedal).order_by("pk").first()
+    if programme:
+        audit.record(None, Action.EXPORT_DOWNLOADED, programme, description="xlsx", actor=hr)
 
 
 # Kollegalæring cycles in Elvedal

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from learning import audit
 from learning.models import Phase, Reflection, ReflectionPrompt, VisibilityChange
 
 if TYPE_CHECKING:
@@ -67,6 +68,8 @@ def change_visibility(reflection: Reflection, *, visibility: str, actor: User) -
     VisibilityChange.objects.create(
         reflection=reflection, old=reflection.visibility, new=visibility, changed_by=actor
     )
+    change = f"{reflection.visibility} → {visibility}"
+    audit.record(None, audit.Action.VISIBILITY_CHANGED, reflection, description=change, actor=actor)
     reflection.visibility = visibility
     if visibility == Reflection.Visibility.PRIVATE:
         reflection.is_pinned = False

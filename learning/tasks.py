@@ -42,3 +42,16 @@ def send_templated_email(user_id: int, subject_template: str, body_template: str
     been removed or switched off meanwhile gets nothing.
     """
     _render_and_send(user_id, subject_template, body_template, context)
+
+
+@shared_task
+def delete_expired_private_reflections() -> int:
+    """Daily (Celery beat): delete private reflections kept past the retention period.
+
+    Safe to run twice: a second run finds nothing left to delete.
+    """
+    from learning.privacy import delete_expired_private_reflections as delete_expired
+
+    deleted = delete_expired()
+    logger.info("Deleted %s private reflections past the retention period", deleted)
+    return deleted

@@ -3,13 +3,19 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from learning.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from learning.forms import (
+    EmailAuthenticationForm,
+    QueuedPasswordResetForm,
+    UnlockingSetPasswordForm,
+)
 from learning.views import (
+    accessibility,
     cycles,
     organisation,
     phase_work,
     plan,
     practices,
+    privacy,
     reflections,
     visits,
 )
@@ -19,7 +25,23 @@ urlpatterns = [
     path("units/", organisation.unit_list, name="unit_list"),
     path("units/<int:pk>/", organisation.unit_detail, name="unit_detail"),
     path("profile/", organisation.profile, name="profile"),
+    # Privacy: my data, deletion requests, the audit log
+    path("profile/data.json", privacy.my_data_export, name="my_data_export"),
+    path("profile/delete/", privacy.deletion_request_create, name="deletion_request_create"),
+    path("privacy/deletion-requests/", privacy.deletion_requests, name="deletion_requests"),
+    path(
+        "privacy/deletion-requests/<int:pk>/",
+        privacy.deletion_request_detail,
+        name="deletion_request_detail",
+    ),
+    path(
+        "privacy/deletion-requests/<int:pk>/delete/",
+        privacy.deletion_request_execute,
+        name="deletion_request_execute",
+    ),
+    path("audit/", privacy.audit_log, name="audit_log"),
     path("language/", organisation.set_language, name="set_language"),
+    path("accessibility/", accessibility.statement, name="accessibility_statement"),
     # The cycle
     path("cycles/", cycles.dashboard, name="cycle_dashboard"),
     path("units/<int:unit_pk>/cycles/new/", cycles.cycle_start, name="cycle_start"),
@@ -173,7 +195,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=UnlockingSetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib.auth import SESSION_KEY, authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Q
+from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -122,8 +123,9 @@ def test_command_lists_the_logins(seeded):
 
 @pytest.mark.parametrize("email", LOGINS)
 def test_demo_logins_authenticate_with_demo_password(seeded, email):
-    assert authenticate(username=email, password="demo") == user(email)
-    assert authenticate(username=email, password="feil") is None
+    request = RequestFactory().post("/login/")  # login throttling needs the request
+    assert authenticate(request, username=email, password="demo") == user(email)
+    assert authenticate(request, username=email, password="feil") is None
 
 
 def test_admin_is_superuser(seeded):
@@ -1092,3 +1094,17 @@ def test_the_demo_has_an_evaluated_cycle_answered_surveys_and_reports(seeded):
         ("brief", "ready"),
     }
     assert all(r.file and r.size > 1000 for r in reports)
+
+
+def test_hr_finds_a_waiting_deletion_request_and_the_audit_log(client, elvedal):
+    from learning.models import AuditEvent
+
+    leaver = User.objects.get(deletion_requested_at__isnull=False)
+    assert leaver.municipality == elvedal and leaver.forgotten_at is None
+    actions = set(AuditEvent.objects.filter(municipality=elvedal).values_list("action", flat=True))
+    assert {AuditEvent.Action.DELETION_REQUESTED, AuditEvent.Action.EXPORT_DOWNLOADED} <= actions
+
+    client.force_login(user("hr@demo.kommune.no"))
+    requests_page = client.get(reverse("deletion_requests")).content.decode()
+    assert reverse("deletion_request_detail", args=[leaver.pk]) in requests_page
+    assert client.get(reverse("audit_log")).status_code == 200

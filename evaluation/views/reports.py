@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from evaluation import reports
 from evaluation.models import Report
 from evaluation.tasks import render_report
+from learning import audit
 from learning.downloads import private_download
 from learning.htmx import render_page
 from learning.models import Cycle
@@ -158,7 +159,9 @@ def report_download(request, pk: int):
     if report.status != Report.Status.READY:
         raise Http404
     filename = report.file.name.rsplit("/", 1)[-1].split("-", 1)[-1]
-    return private_download(report.file, filename)
+    response = private_download(report.file, filename)
+    audit.record(request, audit.Action.REPORT_DOWNLOADED, report, description=filename)
+    return response
 
 
 @login_required

@@ -1,3 +1,4 @@
+from learning.models.audit import AuditEvent
 from learning.models.cycles import (
     PHASE_DESCRIPTIONS,
     CandidateSource,
@@ -48,6 +49,7 @@ from learning.models.reflections import (
 )
 
 __all__ = [
+    "AuditEvent",
     "FEEDBACK_DUE_DAYS",
     "PHASE_DESCRIPTIONS",
     "CandidateSource",

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
@@ -255,6 +256,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("admin access"), default=False, help_text=_("May log in to the admin site.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    deletion_requested_at = models.DateTimeField(
+        _("asked for deletion"), null=True, blank=True, editable=False
+    )
+    forgotten_at = models.DateTimeField(
+        _("personal data deleted"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The person was deleted; the name shows as “Former employee”."),
+    )
 
     objects = UserManager()
 
@@ -268,6 +279,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("people")
 
     def __str__(self) -> str:
+        if self.forgotten_at:
+            return gettext("Former employee")
         return self.full_name or self.email
 
     def save(self, *args, **kwargs) -> None:
@@ -275,9 +288,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
+        if self.forgotten_at:
+            return gettext("Former employee")
         return self.full_name
 
     def get_short_name(self) -> str:
+        if self.forgotten_at:
+            return gettext("Former employee")
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     @property

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learning import audit
 from learning import reflections as service
 from learning.forms import ReflectionForm
 from learning.models import Phase, Reflection, Visit
@@ -254,6 +255,7 @@ def my_reflections_json(request):
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
     response["Content-Disposition"] = 'attachment; filename="my-reflections.json"'
+    audit.record(request, audit.Action.EXPORT_DOWNLOADED, description="my-reflections.json")
     return response
 
 
@@ -271,6 +273,7 @@ def my_reflections_pdf(request):
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="my-reflections.pdf"'
+    audit.record(request, audit.Action.EXPORT_DOWNLOADED, description="my-reflections.pdf")
     return response
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learning import audit
 from learning.models import Unit
 from learning.permissions import HR, LEADER, SENIOR, UNIT_MEMBER_ROLES, get_access
 from programmes import exports, overview, services
@@ -198,10 +199,11 @@ def programme_overview(request, pk: int):
 def programme_export(request, pk: int, fmt: str, sheet: str = ""):
     programme, pa = load_programme(request, pk, "programme.follow")
     data = overview.build(programme, pa.enrolment_filter())
+    if fmt != "xlsx" and sheet not in exports.SHEETS:
+        raise Http404
+    audit.record(request, audit.Action.EXPORT_DOWNLOADED, programme, description=sheet or fmt)
     if fmt == "xlsx":
         return exports.xlsx_response(programme, data)
-    if sheet not in exports.SHEETS:
-        raise Http404
     return exports.csv_response(programme, data, sheet)
 
 
