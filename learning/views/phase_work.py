@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -322,7 +322,8 @@ def idea_answer(request, pk: int):
         )
         next_url = request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-            return redirect(next_url)
+            # Not redirect(): it would take a word such as "abc" for a URL name (a 500).
+            return HttpResponseRedirect(next_url)
         return redirect("phase_detail", idea.cycle_id, Phase.NEEDS)
     if is_fragment_request(request):
         return render_idea_item(request, idea.pk, status=422, answer_form=form)
