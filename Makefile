@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # make run always uses SQLite and runs tasks in-process, whatever the shell has set.
 DEV_ENV := DEBUG=1 DATABASE_URL= REDIS_URL=
 
-.PHONY: install run serve test lint messages lock worker beat clean bench-reminders bench-reports
+.PHONY: install axe run serve test lint messages lock worker beat clean bench-reminders bench-reports
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -16,6 +16,19 @@ $(INSTALLED): pyproject.toml constraints.txt
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# axe-core from npm, for the accessibility checks in the browser tests (tests/browser).
+# Without npm those checks skip, or fail where REQUIRE_SERVICES is set (as in CI).
+AXE_DIR := tests/browser/axe
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
+$(AXE): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	npm ci --prefix $(AXE_DIR) --no-audit --no-fund
+	touch $(AXE)
+
+axe:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(AXE); \
+	else echo "npm is not installed: the accessibility checks will skip"; fi
 
 run: install
 	$(DEV_ENV) $(PY) manage.py check --tag pdf
@@ -29,7 +42,7 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install axe
 	$(PY) -m pytest
 
 lint: install
@@ -70,4 +83,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(AXE_DIR)/node_modules

@@ -38,9 +38,10 @@ from evaluation.surveys import (
     SurveyForm,
     accepts_answers,
 )
+from learning import audit
 from learning.htmx import render_page
 from learning.models import Cycle, Phase, Unit
-from learning.permissions import HR, LEADER, SENIOR, get_access
+from learning.permissions import HR, LEADER, SENIOR, get_access, has_perm
 from programmes.charts import bar_chart
 from programmes.models import Gathering, Programme
 
@@ -229,6 +230,9 @@ def _detail_context(request, survey: Survey, forms: dict) -> dict:
         "answered": counts["answered"],
         "can_manage": can_manage,
         "editable": editable,
+        # The phase pages are for those who work on the cycle; others get its overview.
+        "can_work_on_cycle": bool(survey.cycle_id)
+        and has_perm(request.user, "unit.contribute", survey.cycle),
         "active_nav": "surveys",
     }
     if editable:
@@ -466,4 +470,5 @@ def survey_export(request, pk: int):
     )
     name = f"{slugify(survey.title) or 'survey'}-{timezone.localdate()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    audit.record(request, audit.Action.EXPORT_DOWNLOADED, survey, description=name)
     return response

@@ -126,7 +126,8 @@ def practice_list(request):
             "hx-target": "#results",
             "hx-push-url": "true",
             "hx-include": "closest form",
-            "hx-sync": "closest form:replace",
+            # Queued, not replaced: htmx reports an aborted request as an error.
+            "hx-sync": "closest form:queue last",
             "autocomplete": "off",
         }
     )

@@ -5,6 +5,7 @@ in-process in tests), so the status page shows the download link at once. A unit
 makes the cycle report while no worker is running: the status page says the report is
 waiting and polls; a worker then renders it, and the page shows the download link by
 itself (htmx polling), without a reload. Both PDFs are downloaded and their text checked.
+axe-core checks each page, and the status page while it waits and once it is ready.
 The people use English, so the locators read as the msgids in the templates.
 """
 
@@ -109,7 +110,7 @@ def _pdf_text(download) -> str:
 
 
 def test_coordinator_and_leader_make_and_download_their_reports(
-    world, new_page, live_server, settings, tmp_path, monkeypatch
+    world, new_page, live_server, settings, tmp_path, monkeypatch, axe
 ):
     cycle, programme = _prepare(world, settings, tmp_path)
 
@@ -119,6 +120,7 @@ def test_coordinator_and_leader_make_and_download_their_reports(
     hr.goto(f"{live_server.url}/programmes/{programme.pk}/reports/")
     expect(hr.get_by_role("heading", level=1)).to_have_text(f"Reports: {PROGRAMME}")
     expect(hr.get_by_role("heading", name="Units by phase")).to_be_visible()
+    axe.check(hr, "programme reports")
     form = hr.get_by_role("region", name="Make a report")
     form.get_by_label(re.compile(r"^Report")).select_option(label="Programme report")
     expect(form.get_by_label(re.compile(r"^Language"))).to_have_value("en")  # the reader's
@@ -126,6 +128,7 @@ def test_coordinator_and_leader_make_and_download_their_reports(
     expect(hr.get_by_role("heading", level=1)).to_have_text(f"Programme report: {PROGRAMME}")
     link = hr.locator("#report-status").get_by_role("link", name="Download PDF")
     expect(link).to_be_visible()
+    axe.check(hr, "programme report ready")
     with hr.expect_download() as download:
         link.click()
     assert download.value.suggested_filename.startswith("kollegalaering-programme-report-")
@@ -154,12 +157,14 @@ def test_coordinator_and_leader_make_and_download_their_reports(
     login(leader, live_server, world.leader.email, PASSWORD)
     leader.goto(f"{live_server.url}/cycles/{cycle.pk}/reports/")
     expect(leader.get_by_role("heading", name="Key figures today")).to_be_visible()
+    axe.check(leader, "cycle reports")
     form = leader.get_by_role("region", name="Make a report")
     form.get_by_label(re.compile(r"^Report")).select_option(label="Cycle report")
     form.get_by_role("button", name="Make the PDF").click()
     status = leader.locator("#report-status")
     expect(status).to_contain_text("The report is waiting to be made…")
     assert status.get_attribute("aria-live") == "polite"
+    axe.check(leader, "cycle report waiting, polling")
     assert leader.evaluate("typeof window.htmx") == "object", "htmx did not load"
     leader.evaluate("window.__sameDocument = true")
 
@@ -168,6 +173,7 @@ def test_coordinator_and_leader_make_and_download_their_reports(
     link = status.get_by_role("link", name="Download PDF")
     expect(link).to_be_visible()
     assert leader.evaluate("window.__sameDocument") is True, "the page reloaded"
+    axe.check(leader, "cycle report ready after polling")
     with leader.expect_download() as download:
         link.click()
     assert download.value.suggested_filename.startswith("kollegalaering-cycle-report-")
@@ -186,3 +192,4 @@ def test_coordinator_and_leader_make_and_download_their_reports(
         assert expected in text, expected
     assert Report.objects.get(pk=queued[0]).status == Report.Status.READY
     assert leader.js_errors == [], leader.js_errors
+    axe.assert_clean()

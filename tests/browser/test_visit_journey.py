@@ -3,7 +3,8 @@
 Two units take part: the observing unit (its leader and an observer from the staff) and
 the host unit (its leader). Each person signs in in their own browser context and must
 see only what concerns them; a leader from another municipality sees nothing at all.
-The people use English, so the locators read as the msgids in the templates.
+The people use English, so the locators read as the msgids in the templates. axe-core
+checks every page and every htmx update on the way (the ``axe`` fixture).
 """
 
 from __future__ import annotations
@@ -82,9 +83,10 @@ def _visit_pk(page) -> int:
     return int(match.group(1))
 
 
-def _request_visit(page, live_server, cycle) -> int:
+def _request_visit(page, live_server, cycle, axe) -> int:
     """As the observing leader: choose the host in phase 4 and ask for a visit."""
     page.goto(f"{live_server.url}/cycles/{cycle.pk}/phases/4/")
+    axe.check(page, "phase 4")
     page.evaluate("window.__sameDocument = true")
     host = page.locator("#host")
     host.get_by_label("Or a unit in the municipality").select_option(label="Avdeling 1")
@@ -94,10 +96,12 @@ def _request_visit(page, live_server, cycle) -> int:
     expect(host.get_by_role("status")).to_have_text("Saved.")
     expect(host.locator(".highlight")).to_have_text("Avdeling 1")
     assert page.evaluate("window.__sameDocument") is True, "saving the host reloaded the page"
+    axe.check(page, "host saved")
 
     host.get_by_role("link", name="Ask for a visit").click()
     expect(page).to_have_url(f"{live_server.url}/cycles/{cycle.pk}/visits/new/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ask Avdeling 1 for a visit")
+    axe.check(page, "visit request form")
     starts = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=2)
     page.get_by_label("Starts").fill(_local_input(starts))
     page.get_by_label("Ends").fill(_local_input(starts + datetime.timedelta(hours=2)))
@@ -109,16 +113,17 @@ def _request_visit(page, live_server, cycle) -> int:
     expect(page.get_by_role("status")).to_contain_text("The request is sent.")
     expect(page.locator("main .badge")).to_have_text("Waiting for the host")
     expect(page.locator("main .badge")).to_have_class(re.compile(r"\bbadge--requested\b"))
+    axe.check(page, "visit requested")
     return _visit_pk(page)
 
 
-def test_two_units_complete_a_visit_each_seeing_only_their_part(world, new_page, live_server):
+def test_two_units_complete_a_visit_each_seeing_only_their_part(world, new_page, live_server, axe):
     cycle = _prepare(world)
 
     # The observing leader asks Avdeling 1 for a visit.
     leader = new_page()
     login(leader, live_server, world.leader.email, PASSWORD)
-    visit_pk = _request_visit(leader, live_server, cycle)
+    visit_pk = _request_visit(leader, live_server, cycle, axe)
     visit_url = f"{live_server.url}/visits/{visit_pk}/"
     visit = Visit.objects.get(pk=visit_pk)
     assert visit.host_unit == world.sibling
@@ -128,18 +133,21 @@ def test_two_units_complete_a_visit_each_seeing_only_their_part(world, new_page,
     # want to learn, and accepts.
     host = new_page()
     login(host, live_server, world.sibling_leader.email, PASSWORD)
+    axe.check(host, "host's start page")
     requests = host.locator("section", has=host.get_by_role("heading", name="Visit requests"))
     requests.get_by_role("link", name="Avdeling 2 asks to visit Avdeling 1").click()
     expect(host).to_have_url(visit_url)
     expect(host.locator(".highlight")).to_have_text(FOCUS_QUESTION)
     expect(host.get_by_role("heading", name=POINT_TITLE)).to_be_visible()
     expect(host.get_by_text(PURPOSE)).to_be_visible()
+    axe.check(host, "host, request to answer")
     host.get_by_label("Accept the visit").check()
     host.get_by_role("button", name="Send answer").click()
     expect(host.get_by_role("status")).to_contain_text("You have accepted the visit.")
     expect(host.locator("main .badge")).to_have_class(re.compile(r"\bbadge--confirmed\b"))
     calendar = host.get_by_role("link", name="Add to my calendar (.ics)")
     expect(calendar).to_be_visible()
+    axe.check(host, "host, visit accepted")
     with host.expect_download() as download:
         calendar.click()
     assert download.value.suggested_filename == f"visit-{visit_pk}.ics"
@@ -153,6 +161,7 @@ def test_two_units_complete_a_visit_each_seeing_only_their_part(world, new_page,
     observer = new_page()
     login(observer, live_server, world.staff.email, PASSWORD)
     observer.goto(visit_url)
+    axe.check(observer, "observer, visit held")
     observer.evaluate("window.__sameDocument = true")
     notes = observer.locator("#notes")
     notes.get_by_label("What I observed").fill(NOTE)
@@ -161,6 +170,7 @@ def test_two_units_complete_a_visit_each_seeing_only_their_part(world, new_page,
     expect(observer.locator("#notes").get_by_role("status")).to_have_text("Saved.")
     assert observer.evaluate("window.__sameDocument") is True, "the note reloaded the page"
     expect(observer.locator("#notes").get_by_label("What I observed")).to_have_value("")
+    axe.check(observer, "note saved")
 
     reflections = observer.locator("#reflections")
     reflections.get_by_label("What did we observe").fill(OBSERVED)
@@ -169,12 +179,14 @@ def test_two_units_complete_a_visit_each_seeing_only_their_part(world, new_page,
     expect(observer.locator("#reflections")).to_contain_text(TAKE_HOME)
     expect(observer.locator("#reflections").get_by_role("status")).to_have_text("Saved.")
     assert observer.evaluate("window.__sameDocument") is True
+    axe.check(observer, "reflection saved")
     # Staff observe; only the leader (or a supporter) sends feedback.
     expect(observer.get_by_role("button", name="Send to the host")).to_have_count(0)
 
     # The observing leader sends the feedback.
     leader.goto(visit_url)
     expect(leader.locator("#notes")).to_contain_text(NOTE)
+    axe.check(leader, "leader, feedback to write")
     feedback = leader.locator("#feedback")
     feedback.get_by_label("What we saw that works").fill(WORKS)
     feedback.get_by_label("What we learned").fill(LEARNED)
@@ -184,6 +196,7 @@ def test_two_units_complete_a_visit_each_seeing_only_their_part(world, new_page,
     expect(feedback).to_contain_text(f"Sent {timezone.localdate():%-d.%-m.%Y}.")
     expect(feedback).to_contain_text("Waiting for the host to acknowledge it.")
     expect(feedback.get_by_role("textbox")).to_have_count(0)
+    axe.check(leader, "feedback sent")
 
     # The host reads the feedback (and nothing of the observers' own notes) and
     # acknowledges it.
@@ -194,18 +207,22 @@ def test_two_units_complete_a_visit_each_seeing_only_their_part(world, new_page,
     content = host.content()
     for private in (NOTE, OBSERVED, TAKE_HOME):
         assert private not in content, f"the host sees the observers' text {private!r}"
+    axe.check(host, "host, feedback to acknowledge")
     feedback.get_by_label("A short reply").fill(REPLY)
     feedback.get_by_role("button", name="Acknowledge the feedback").click()
     expect(host.get_by_role("status")).to_contain_text("Thank you!")
     expect(host.locator("#feedback")).to_contain_text("Acknowledged by Sverre Naboleder")
+    axe.check(host, "host, feedback acknowledged")
 
     # The observing unit sees it was acknowledged, with the reply.
     leader.goto(visit_url)
     feedback = leader.locator("#feedback")
     expect(feedback).to_contain_text("Acknowledged by Sverre Naboleder on")
     expect(feedback).to_contain_text(REPLY)
+    axe.check(leader, "leader, feedback acknowledged")
     leader.goto(f"{live_server.url}/cycles/{cycle.pk}/phases/5/")
     expect(leader.locator("#visits")).to_contain_text("acknowledged by the host")
+    axe.check(leader, "phase 5")
 
     # A leader in another municipality gets "not found", and none of the content.
     outsider = new_page()
@@ -214,14 +231,18 @@ def test_two_units_complete_a_visit_each_seeing_only_their_part(world, new_page,
     assert response is not None and response.status == 404
     expect(outsider.get_by_role("heading", level=1)).to_have_text("Page not found")
     assert WORKS not in outsider.content()
+    axe.check(outsider, "not found")
 
     for person in (leader, host, observer):
         assert person.js_errors == [], person.js_errors
     # The browser logs the refused page itself as a failed load; nothing else went wrong.
     assert all(visit_url in error for error in outsider.js_errors), outsider.js_errors
+    axe.assert_clean()
 
 
-def test_visit_page_has_no_script_errors_and_notes_work_with_the_keyboard(world, page, live_server):
+def test_visit_page_has_no_script_errors_and_notes_work_with_the_keyboard(
+    world, page, live_server, axe
+):
     cycle = _prepare(world)
     visit = _confirmed_held_visit(world, cycle)
     login(page, live_server, world.staff.email, PASSWORD)
@@ -229,6 +250,7 @@ def test_visit_page_has_no_script_errors_and_notes_work_with_the_keyboard(world,
     assert response is not None and response.ok
     page.wait_for_load_state("networkidle")
     assert page.evaluate("typeof window.htmx") == "object", "htmx did not load"
+    axe.check(page, "observer, visit held")
     page.evaluate("window.__sameDocument = true")
 
     notes = page.locator("#notes")
@@ -245,6 +267,7 @@ def test_visit_page_has_no_script_errors_and_notes_work_with_the_keyboard(world,
     # Focus moves to the confirmation, so keyboard users stay where they were working.
     expect(page.locator("#notes").get_by_role("status")).to_be_focused()
     assert page.evaluate("window.__sameDocument") is True, "the note reloaded the page"
+    axe.check(page, "note saved")
     assert page.js_errors == [], page.js_errors
 
     # An empty note: focus moves to the error summary inside the notes section. The
@@ -253,8 +276,10 @@ def test_visit_page_has_no_script_errors_and_notes_work_with_the_keyboard(world,
     notes.get_by_role("button", name="Save note").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#notes .error-summary")).to_be_focused()
+    axe.check(page, "empty note refused")
     page.js_errors[:] = [error for error in page.js_errors if "status of 422" not in error]
     assert page.js_errors == [], page.js_errors
+    axe.assert_clean()
 
 
 def _confirmed_held_visit(world, cycle) -> Visit:
