@@ -77,6 +77,25 @@ def test_home_for_hr_shows_municipality(client, world):
     assert world.other_unit.municipality.name not in page
 
 
+def test_home_for_hr_lists_the_programmes_her_municipality_runs_or_joins(client, world):
+    from tests.test_programme_services import make_programme
+
+    owned = make_programme(world, title="Eget nettverk")
+    joined = make_programme(world, title="Nabokommunens nettverk")
+    joined.municipality = world.other_unit.municipality
+    joined.save()
+    joined.municipalities.add(world.unit.municipality)
+    foreign = make_programme(world, title="Fremmed nettverk")
+    foreign.municipality = world.other_unit.municipality
+    foreign.save()
+
+    page = text(get_as(client, world.hr, reverse("home")))
+
+    assert reverse("programme_detail", args=[owned.pk]) in page
+    assert reverse("programme_detail", args=[joined.pk]) in page
+    assert "Fremmed nettverk" not in page
+
+
 def test_home_for_senior_shows_overview(client, world):
     municipality = world.unit.municipality
     page = text(get_as(client, world.senior, reverse("home")))

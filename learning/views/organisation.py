@@ -32,6 +32,7 @@ from learning.permissions import (
     has_perm,
     visible_units,
 )
+from programmes.models import Programme
 from programmes.services import next_gatherings
 
 LEADERSHIP_ROLES = [Membership.Role.LEADER, Membership.Role.SUPPORTER]
@@ -71,6 +72,29 @@ def _municipality_overview(municipality_ids):
     )
 
 
+def _with_programmes(municipalities) -> list[Municipality]:
+    """Each municipality with the network programmes it runs or takes part in (two queries
+    for all of them)."""
+    municipalities = list(municipalities)
+    ids = {municipality.pk for municipality in municipalities}
+    programmes = (
+        Programme.objects.filter(Q(municipality__in=ids) | Q(municipalities__in=ids))
+        .distinct()
+        .order_by("-starts_on", "title")
+        .prefetch_related(Prefetch("municipalities", Municipality.objects.only("pk")))
+        if ids
+        else []
+    )
+    for municipality in municipalities:
+        municipality.network_programmes = [
+            programme
+            for programme in programmes
+            if programme.municipality_id == municipality.pk
+            or any(member.pk == municipality.pk for member in programme.municipalities.all())
+        ]
+    return municipalities
+
+
 @login_required
 @require_GET
 def home(request):
@@ -81,7 +105,9 @@ def home(request):
         "led_units": _units_with_leaders(led),
         "my_units": _units_with_leaders(access.unit_ids_with(STAFF, SUPPORTER) - led),
         "rep_units": _units_with_leaders(access.unit_ids_with(UNION_REP, SAFETY_REP)),
-        "hr_municipalities": _municipality_overview(access.municipality_ids_with(HR)),
+        "hr_municipalities": _with_programmes(
+            _municipality_overview(access.municipality_ids_with(HR))
+        ),
         "senior_municipalities": _municipality_overview(
             access.municipality_ids_with(SENIOR) - access.municipality_ids_with(HR)
         ),
@@ -166,7 +192,11 @@ def profile(request):
             samesite="Lax",
         )
         return response
-    context = {"form": form, "active_nav": "profile"}
+    context = {
+        "form": form,
+        "active_nav": "profile",
+        "retention_months": settings.PRIVATE_REFLECTION_RETENTION_MONTHS,
+    }
     return render_page(request, "learning/profile.html", context, fragment="profile-form")
 
 
