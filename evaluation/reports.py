@@ -640,6 +640,8 @@ def programme_report_context(programme: Programme, today: datetime.date) -> dict
         }
         for row in outcomes
     ]
+    # The chart's labels: "<statement> – all" and "<statement> – participants".
+    everyone, participants = _("all"), _("participants")
 
     # Continuation: the decision in each admitted unit's phase 7 evaluation.
     decided = Counter(
@@ -722,8 +724,8 @@ def programme_report_context(programme: Programme, today: datetime.date) -> dict
                 row
                 for item in outcome_rows
                 for row in (
-                    (f"{item['short']} – {_('all')}", item["all_percent"]),
-                    (f"{item['short']} – {_('participants')}", item["participant_percent"]),
+                    (f"{item['short']} – {everyone}", item["all_percent"]),
+                    (f"{item['short']} – {participants}", item["participant_percent"]),
                 )
                 if row[1] is not None
             ],
