@@ -34,7 +34,10 @@ LOCKED_OUT = (
     "Too many failed login attempts. For your security, logging in is blocked for 15 minutes. "
     "Try again later, or reset your password."
 )
-IDLE_MESSAGE = "You were signed out after 60 minutes without activity. Sign in again to continue."
+IDLE_MESSAGE = (
+    "You were signed out after %(minutes)d minute without activity. Sign in again to continue.",
+    "You were signed out after %(minutes)d minutes without activity. Sign in again to continue.",
+)
 EXPIRED_MESSAGE = "Your sign-in has expired. Sign in again to continue."
 START = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
 RESET_LINK = re.compile(r"https?://testserver(/password/reset/[^/\s]+/[^/\s]+/)")
@@ -309,7 +312,7 @@ def test_idle_session_is_signed_out_with_a_message(client, person):
         page = client.get(response["Location"])
         assert page.status_code == 200
         with translation.override("nb"):
-            expected = translation.gettext(IDLE_MESSAGE)
+            expected = translation.ngettext(*IDLE_MESSAGE, 60) % {"minutes": 60}
         assert escape(expected) in page.content.decode()
 
 
@@ -363,7 +366,7 @@ def test_sign_out_message_and_login_page_are_in_the_persons_language(client, per
         page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="nb")
     content = page.content.decode()
     assert '<html lang="en">' in content
-    assert IDLE_MESSAGE in content
+    assert IDLE_MESSAGE[1] % {"minutes": 60} in content
 
 
 def test_login_ends_after_the_session_age_however_active(client, person):
@@ -379,7 +382,8 @@ def test_login_ends_after_the_session_age_however_active(client, person):
         assert response.status_code == 302
         assert SESSION_KEY not in client.session
         page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
-    assert EXPIRED_MESSAGE in page.content.decode()
+    with translation.override("nb"):
+        assert translation.gettext(EXPIRED_MESSAGE) in page.content.decode()
 
 
 # Accessibility statement --------------------------------------------------------------
