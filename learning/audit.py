@@ -13,6 +13,7 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
+from axes.helpers import get_client_ip_address
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -65,7 +66,9 @@ def municipality_id_of(obj) -> int | None:
 
 
 def _ip(request: HttpRequest | None) -> str | None:
-    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address as login throttling sees it: behind a TLS proxy, from
+    X-Forwarded-For (settings, BEHIND_TLS_PROXY)."""
+    address = get_client_ip_address(request) if request is not None else None
     try:
         return str(ipaddress.ip_address(address)) if address else None
     except ValueError:

@@ -76,6 +76,14 @@ def test_record_finds_the_municipality_from_the_object(world, reflection, rf):
     assert event.ip_address == "10.1.2.3"
 
 
+def test_behind_a_tls_proxy_the_address_is_the_one_the_proxy_appended(world, rf, settings):
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    settings.AXES_IPWARE_PROXY_ORDER = "right-most"
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 81.0.0.7")
+    request.user = world.staff
+    assert audit.record(request, A.EXPORT_DOWNLOADED).ip_address == "81.0.0.7"
+
+
 def test_record_without_an_object_takes_the_actors_municipality_and_ignores_a_bad_ip(world, rf):
     request = rf.get("/", REMOTE_ADDR="not-an-ip")
     request.user = world.outsider_hr
