@@ -367,7 +367,11 @@ def forget_person(person: User, actor: User, request: HttpRequest | None = None)
     from evaluation.models import Respondent, Response
     from programmes.models import Notification, NotificationPreference, Programme
 
-    person = User.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=person.pk)
+    person = (
+        User.objects.select_for_update(of=("self",))
+        .select_related("municipality")
+        .get(pk=person.pk)
+    )
     if not may_forget(actor, person):
         raise PermissionDenied
     if person.forgotten_at:
