@@ -7,13 +7,14 @@ each addition, change and deletion, and ``log_entry_saved`` turns it into an aud
 
 from __future__ import annotations
 
-import datetime
 import ipaddress
 import json
 import logging
 from typing import TYPE_CHECKING
 
 from axes.helpers import get_client_ip_address
+from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -130,7 +131,7 @@ def _inline_role_changes(entry: LogEntry) -> list[tuple[str, str]]:
         for key, action in INLINE_ROLE_ACTIONS.items():
             detail = message.get(key) if isinstance(message, dict) else None
             if isinstance(detail, dict) and detail.get("name") == name:
-                changes.append((action, str(Membership._meta.verbose_name).capitalize()))
+                changes.append((action, name.capitalize()))
     return changes
 
 
@@ -180,10 +181,7 @@ def log_entry_saved(sender, instance: LogEntry, created: bool, **kwargs) -> None
     )
 
 
-# Login lockouts (django-axes, when installed)
-
-
-LOCKOUT_QUIET = datetime.timedelta(minutes=15)
+# Login lockouts (django-axes)
 
 
 def locked_out(sender, request=None, username: str | None = None, **kwargs) -> None:
@@ -197,7 +195,7 @@ def locked_out(sender, request=None, username: str | None = None, **kwargs) -> N
         action=Action.LOGIN_LOCKED_OUT,
         subject=person,
         ip_address=_ip(request),
-        created_at__gte=timezone.now() - LOCKOUT_QUIET,
+        created_at__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
     )
     if recent.exists():
         return
@@ -206,11 +204,7 @@ def locked_out(sender, request=None, username: str | None = None, **kwargs) -> N
 
 
 def connect_signals() -> None:
-    from django.apps import apps
     from django.contrib.admin.models import LogEntry
 
     post_save.connect(log_entry_saved, sender=LogEntry, dispatch_uid="audit_log_entry")
-    if apps.is_installed("axes"):
-        from axes.signals import user_locked_out
-
-        user_locked_out.connect(locked_out, dispatch_uid="audit_locked_out")
+    user_locked_out.connect(locked_out, dispatch_uid="audit_locked_out")

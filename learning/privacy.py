@@ -13,6 +13,7 @@ import calendar
 import datetime
 from typing import TYPE_CHECKING
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -142,20 +143,16 @@ def _learning(person: User) -> dict:
 
 
 def _visits(person: User) -> dict:
-    visits = Visit.objects.select_related("cycle__unit", "host_unit")
+    def visits(**person_as) -> list[dict]:
+        return [
+            {"from": v.cycle.unit.name, "host": v.host_name, "starts": _when(v.starts_at)}
+            for v in Visit.objects.filter(**person_as).select_related("cycle__unit", "host_unit")
+        ]
+
     return {
-        "visits_observed": [
-            {"from": v.cycle.unit.name, "host": v.host_name, "starts": _when(v.starts_at)}
-            for v in visits.filter(observers=person)
-        ],
-        "visits_requested": [
-            {"from": v.cycle.unit.name, "host": v.host_name, "starts": _when(v.starts_at)}
-            for v in visits.filter(requested_by=person)
-        ],
-        "visits_as_host_contact": [
-            {"from": v.cycle.unit.name, "host": v.host_name, "starts": _when(v.starts_at)}
-            for v in visits.filter(host_contact=person)
-        ],
+        "visits_observed": visits(observers=person),
+        "visits_requested": visits(requested_by=person),
+        "visits_as_host_contact": visits(host_contact=person),
         "observation_notes": [
             {"visit_host": n.visit.host_name, "text": n.text, "written": _when(n.created_at)}
             for n in ObservationNote.objects.filter(author=person).select_related(
@@ -378,9 +375,7 @@ def forget_person(person: User, actor: User, request: HttpRequest | None = None)
         raise ValidationError(_("This person is already deleted."))
 
     # What only the person could see.
-    Reflection.objects.filter(author=person).exclude(
-        visibility=Reflection.Visibility.UNIT, is_draft=False
-    ).delete()
+    Reflection.objects.filter(author=person).unshared().delete()
     PersonalGoal.objects.filter(user=person).delete()
     Notification.objects.filter(recipient=person).delete()
     NotificationPreference.objects.filter(user=person).delete()
@@ -422,12 +417,6 @@ def forget_person(person: User, actor: User, request: HttpRequest | None = None)
 
 def _forget_login_attempts(email: str) -> None:
     """django-axes keeps failed logins under the email address; they go too."""
-    from django.apps import apps
-
-    if not apps.is_installed("axes"):
-        return
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__iexact=email).delete()
 
@@ -464,8 +453,8 @@ def expired_private_reflections(today: datetime.date, months: int | None = None)
         .values("created_at")[:1]
     )
     return (
-        Reflection.objects.filter(cycle__status__in=[Cycle.Status.COMPLETED, Cycle.Status.ENDED])
-        .exclude(visibility=Reflection.Visibility.UNIT, is_draft=False)
+        Reflection.objects.unshared()
+        .filter(cycle__status__in=[Cycle.Status.COMPLETED, Cycle.Status.ENDED])
         .annotate(cycle_ended_at=Coalesce(Subquery(ended_at), F("cycle__updated_at")))
         .filter(cycle_ended_at__lt=cutoff)
     )

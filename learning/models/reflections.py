@@ -72,6 +72,10 @@ class ReflectionQuerySet(models.QuerySet):
         """Reflections their authors have shared with the unit (never drafts)."""
         return self.filter(visibility=Reflection.Visibility.UNIT, is_draft=False)
 
+    def unshared(self) -> ReflectionQuerySet:
+        """Reflections only their authors can read: private ones, and drafts."""
+        return self.exclude(visibility=Reflection.Visibility.UNIT, is_draft=False)
+
 
 class Reflection(models.Model):
     class Visibility(models.TextChoices):

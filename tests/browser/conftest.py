@@ -97,8 +97,8 @@ def new_page(browser) -> Iterator[Callable]:
     """
     contexts = []
 
-    def make():
-        context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
+    def make(**options):
+        context = browser.new_context(**{"viewport": VIEWPORT, "locale": "nb-NO", **options})
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
@@ -148,19 +148,10 @@ PHONE_VIEWPORT = {"width": 375, "height": 812}
 
 
 @pytest.fixture
-def phone_page(browser) -> Iterator:
+def phone_page(new_page):
     """A page in a fresh phone-sized context (375×812, touch, nb-NO) for a person on their
     phone; it records JavaScript errors in ``page.js_errors`` as ``new_page`` does."""
-    context = browser.new_context(
-        viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True, locale="nb-NO"
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda error: page.js_errors.append(f"pageerror: {error}"))
-    page.on("console", lambda message: _console(page, message))
-    yield page
-    context.close()
+    return new_page(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True)
 
 
 # Accessibility: axe-core, the WCAG 2.0/2.1 A and AA rules and the best practices below,

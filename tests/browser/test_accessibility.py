@@ -35,7 +35,7 @@ except ImportError:  # the browser fixture then skips, or fails where REQUIRE_SE
 
 from learning.models import Cycle, Membership, Task
 from programmes.models import Gathering
-from tests.browser.conftest import DEMO_PASSWORD, Findings, login, run_axe
+from tests.browser.conftest import DEMO_PASSWORD, PHONE_VIEWPORT, Findings, login, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -100,7 +100,6 @@ ROLES = [
 ]
 
 
-PHONE = {"width": 375, "height": 740}
 REFLOWS = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
 
@@ -111,9 +110,9 @@ def check_page(page, url: str, axe_source: str, findings: Findings, language: st
     lang = page.evaluate("() => document.documentElement.lang")
     if lang != language:
         findings.problems.append(f'{url}: <html lang="{lang}">, expected "{language}"')
-    if page.viewport_size == PHONE and not page.evaluate(REFLOWS):
+    if page.viewport_size == PHONE_VIEWPORT and not page.evaluate(REFLOWS):
         width = page.evaluate("() => document.documentElement.scrollWidth")
-        findings.problems.append(f"{url}: {width} px wide on a {PHONE['width']} px screen")
+        findings.problems.append(f"{url}: {width} px wide on a {PHONE_VIEWPORT['width']} px screen")
 
 
 def _pattern(path: str) -> str:
@@ -184,7 +183,7 @@ def crawl(page, origin: str, starts: list[str], axe_source: str, language: str) 
 @pytest.mark.parametrize("role", ROLES, ids=[role.key for role in ROLES])
 def test_every_reachable_page_is_accessible(demo, live_server, page, axe_source, role):
     if role.phone:
-        page.set_viewport_size(PHONE)
+        page.set_viewport_size(PHONE_VIEWPORT)
     if role.email:
         login(page, live_server, role.email, DEMO_PASSWORD)
     findings = crawl(page, live_server.url, role.starts(), axe_source, role.language)
