@@ -12,9 +12,9 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce, Now
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import fodselsnummer
 
@@ -85,35 +85,54 @@ PHASE_DESCRIPTIONS = {
 
 class CycleQuerySet(models.QuerySet):
     def with_progress(self) -> CycleQuerySet:
-        """Annotate the counts the phase rules read, one subquery each (no join fan-out)."""
+        """Annotate the counts the phase rules read, one correlated subquery each (no join
+        fan-out).
+
+        The subqueries are written in SQL: built from querysets with OuterRef, the same ten
+        took about 8 ms to compile, on every cycle page, longer than running them.
+        """
         from evaluation.models import Evaluation
-        from learning.models.practices import ObservationNote, Visit
+        from learning.models.practices import ObservationNote, Visit, VisitFeedback
 
-        evaluations = Evaluation.objects.filter(cycle=OuterRef("pk"))
+        def table(model) -> str:
+            return connection.ops.quote_name(model._meta.db_table)
 
-        def count(model, link="cycle", **filters):
-            rows = (
-                model.objects.filter(**{link: OuterRef("pk")}, **filters)
-                .order_by()
-                .values(link)
-                .annotate(n=Count("pk"))
-                .values("n")
-            )
-            return Coalesce(Subquery(rows), 0)
+        cycle_id = f"{table(Cycle)}.{connection.ops.quote_name('id')}"
 
+        def count(sql: str, params=()) -> RawSQL:
+            return RawSQL(f"SELECT COUNT(*) {sql}", params, output_field=models.IntegerField())
+
+        def rows_of(model, where: str = "", params=()) -> RawSQL:
+            return count(f"FROM {table(model)} WHERE cycle_id = {cycle_id}{where}", params)
+
+        visits, evaluation = table(Visit), table(Evaluation)
+        exists = f"SELECT 1 FROM {evaluation} WHERE {evaluation}.cycle_id = {cycle_id}"
         return self.annotate(
-            introduction_meeting_count=count(IntroductionMeeting),
-            learning_point_count=count(LearningPoint),
-            undecided_point_count=count(LearningPoint, decision=""),
-            unanswered_idea_count=count(Idea, response=""),
-            held_visit_count=count(Visit, status=Visit.Status.CONFIRMED, starts_at__lte=Now()),
-            observation_note_count=count(ObservationNote, link="visit__cycle"),
-            sent_feedback_count=count(Visit, feedback__sent_at__isnull=False),
-            sharing_session_count=count(SharingSession),
-            evaluation_answered=Exists(
-                evaluations.exclude(experience="").exclude(achieved="").exclude(why="")
+            introduction_meeting_count=rows_of(IntroductionMeeting),
+            learning_point_count=rows_of(LearningPoint),
+            undecided_point_count=rows_of(LearningPoint, " AND decision = ''"),
+            unanswered_idea_count=rows_of(Idea, " AND response = ''"),
+            held_visit_count=rows_of(
+                Visit, " AND status = %s AND starts_at <= %s", (Visit.Status.CONFIRMED, now())
             ),
-            evaluation_decided=Exists(evaluations.exclude(decision="")),
+            observation_note_count=count(
+                f"FROM {table(ObservationNote)} note JOIN {visits} visit "
+                f"ON note.visit_id = visit.id WHERE visit.cycle_id = {cycle_id}"
+            ),
+            sent_feedback_count=count(
+                f"FROM {table(VisitFeedback)} feedback JOIN {visits} visit "
+                "ON feedback.visit_id = visit.id "
+                f"WHERE visit.cycle_id = {cycle_id} AND feedback.sent_at IS NOT NULL"
+            ),
+            sharing_session_count=rows_of(SharingSession),
+            evaluation_answered=RawSQL(
+                f"EXISTS({exists} AND experience <> '' AND achieved <> '' AND why <> '')",
+                (),
+                output_field=models.BooleanField(),
+            ),
+            evaluation_decided=RawSQL(
+                f"EXISTS({exists} AND decision <> '')", (), output_field=models.BooleanField()
+            ),
         )
 
 

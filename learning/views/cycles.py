@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
 from django.forms import modelformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -151,17 +151,22 @@ def dashboard(request):
         except ValueError:
             raise Http404 from None
     else:
+        # The newest running cycle the person owns, else the newest in their units; then
+        # that one with its progress counts.
         access = get_access(request.user)
-        candidates = Cycle.objects.with_progress().select_related("unit__municipality", "owner")
-        candidates = candidates.filter(
+        running = Cycle.objects.filter(
             unit__in=access.unit_ids_with(LEADER, SUPPORTER),
             unit__is_active=True,
             status__in=[Cycle.Status.ACTIVE, Cycle.Status.PAUSED],
         )
-        selected = (
-            candidates.filter(owner=request.user).order_by("-start_date").first()
-            or candidates.order_by("-start_date").first()
-        )
+        owned_first = Case(When(owner=request.user, then=0), default=1)
+        newest = running.order_by(owned_first, "-start_date").values("pk").first()
+        if newest is not None:
+            selected = (
+                Cycle.objects.with_progress()
+                .select_related("unit__municipality", "owner")
+                .get(pk=newest["pk"])
+            )
     return _dashboard(request, selected)
 
 
