@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # make run always uses SQLite and runs tasks in-process, whatever the shell has set.
 DEV_ENV := DEBUG=1 DATABASE_URL= REDIS_URL=
 
-.PHONY: install axe run serve test lint messages lock worker beat clean bench-reminders bench-reports
+.PHONY: install axe run serve test lint messages lock worker beat clean bench bench-pages bench-reminders bench-reports
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -59,20 +59,42 @@ worker: install
 beat: install
 	$(PY) -m celery -A config beat -l info
 
+# All benchmarks (bench/README.md), not part of make test: the large municipality built
+# afresh from its seed, the daily pages over HTTP (wrk against gunicorn), the reports and the
+# reminder sweep. Needs DATABASE_URL to point at a PostgreSQL database of its own, and wrk
+# (Debian: apt-get install wrk). Results go to bench/results/; exits non-zero when a budget
+# is missed.
+BENCH_DB_CHECK = case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "$@ needs DATABASE_URL=postgres://... (a database of its own)" >&2; exit 1;; esac
+
+bench: install
+	@$(BENCH_DB_CHECK)
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk" >&2; exit 1; }
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_scale --replace --seed 1
+	status=0; \
+	$(PY) bench/pages.py || status=1; \
+	$(PY) bench/report_render.py || status=1; \
+	$(PY) bench/reminder_sweep.py || status=1; \
+	exit $$status
+
+# The daily pages only, on the large municipality already in the database (or seeded now).
+bench-pages: install
+	@$(BENCH_DB_CHECK)
+	$(PY) bench/pages.py --migrate --seed-if-missing
+
 # The reminder benchmark (bench/README.md), not part of make test. Needs DATABASE_URL to
 # point at a PostgreSQL database of its own: it migrates it, seeds the large municipality
 # if it is missing (seed_scale), and empties its notification table.
 bench-reminders: install
-	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
-	  *) echo "bench-reminders needs DATABASE_URL=postgres://... (a database of its own)" >&2; exit 1;; esac
+	@$(BENCH_DB_CHECK)
 	$(PY) bench/reminder_sweep.py --migrate --seed-if-missing
 
 # The report benchmark (bench/README.md): the cycle report and the programme report for 50
 # units, timed. Needs DATABASE_URL to point at a PostgreSQL database of its own: it migrates
 # it and builds its own benchmark municipality there the first time.
 bench-reports: install
-	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
-	  *) echo "bench-reports needs DATABASE_URL=postgres://... (a database of its own)" >&2; exit 1;; esac
+	@$(BENCH_DB_CHECK)
 	$(PY) bench/report_render.py --migrate
 
 # Regenerate the pinned versions after changing dependencies in pyproject.toml.
