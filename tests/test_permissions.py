@@ -204,9 +204,8 @@ def test_get_access_is_cached(world, django_assert_num_queries):
 
 
 def test_get_access_loads_in_a_fixed_number_of_queries(world, django_assert_num_queries):
-    # memberships, municipality roles, units below the led ones
-    with django_assert_num_queries(3):
+    # memberships, municipality roles and the units below the led ones, in one round trip
+    with django_assert_num_queries(1):
         get_access(world.enterprise_leader)
-    # nobody led: no query for units below
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         get_access(world.hr)
