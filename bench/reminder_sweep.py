@@ -159,8 +159,19 @@ def machine() -> list[str]:
 
 
 def data_size() -> str:
-    from learning.models import Cycle, Municipality, PhasePlan, Task, Unit, User, Visit
-    from programmes.models import Enrolment, Gathering
+    from evaluation.models import Answer, Survey
+    from learning.models import (
+        Cycle,
+        Municipality,
+        PhasePlan,
+        Practice,
+        Reflection,
+        Task,
+        Unit,
+        User,
+        Visit,
+    )
+    from programmes.models import Enrolment, Gathering, Notification, Programme
 
     counts = [
         ("municipalities", Municipality),
@@ -169,9 +180,15 @@ def data_size() -> str:
         ("cycles", Cycle),
         ("phase plans", PhasePlan),
         ("tasks", Task),
+        ("reflections", Reflection),
+        ("practices", Practice),
         ("visits", Visit),
+        ("programmes", Programme),
         ("enrolments", Enrolment),
         ("gatherings", Gathering),
+        ("surveys", Survey),
+        ("answers", Answer),
+        ("notifications", Notification),
     ]
     return ", ".join(f"{model.objects.count():,} {name}" for name, model in counts)
 
