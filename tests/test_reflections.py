@@ -65,6 +65,7 @@ from learning.models import (
     VisitReflection,
     personal_data_warnings,
 )
+from learning.views.reflections import BOARD_PAGE_SIZE
 from tests.factories import MembershipFactory, MunicipalityFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -1236,6 +1237,33 @@ def test_the_board_counts_everyone_who_reflected_but_shows_only_shared(client, w
             "%(counter)s person has reflected", "%(counter)s people have reflected", 2
         ) % {"counter": 2}
     assert escape(two) in phase_2 and escape(two) in phase_5
+
+
+def test_a_busy_board_is_paged_in_phase_order(client, world, cycle):
+    peer = colleague(world, "Petter Deler")
+    size = BOARD_PAGE_SIZE
+    for number in range(size + 3):
+        phase = 2 if number < size - 1 else 5  # the page break falls inside phase 5
+        reflect(peer, cycle, f"DELT-{number:03}", phase=phase, visibility=V.UNIT)
+    pinned = reflect(peer, cycle, "FELLES-KONKLUSJON", phase=6, visibility=V.UNIT)
+    service.set_pinned(pinned, pinned=True)
+    client.force_login(world.leader)
+    url = reverse("reflection_board", args=[cycle.pk])
+
+    first = text(client.get(url))
+    assert first.count('<article class="record" id="r') == size
+    assert "DELT-000" in first and f"DELT-{size - 1:03}" in first and f"DELT-{size:03}" not in first
+    assert "FELLES-KONKLUSJON" in section(first, "pinned-heading")
+    assert all(f'id="phase-{phase}-heading"' in first for phase in range(1, 8))
+    assert '?page=2" rel="next"' in first
+
+    response = client.get(url, {"page": 2})
+    second = text(response)
+    assert second.count('<article class="record" id="r') == 4  # 3 in phase 5, 1 in phase 6
+    assert f"DELT-{size:03}" in section(second, "phase-5-heading")
+    assert "pinned-heading" not in second and "phase-2-heading" not in second
+    assert '?page=1" rel="prev"' in second
+    assert client.get(url, {"page": "x"}).status_code == 200  # a bad page number: the first
 
 
 @pytest.mark.parametrize(

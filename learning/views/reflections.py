@@ -279,6 +279,8 @@ def my_reflections_pdf(request):
 
 # The unit's board
 
+BOARD_PAGE_SIZE = 50  # a busy unit shares hundreds in a cycle
+
 
 @login_required
 @require_GET
@@ -290,15 +292,20 @@ def reflection_board(request, pk: int):
         row["phase"]: row["people"]
         for row in saved.values("phase").annotate(people=Count("author", distinct=True))
     }
-    shared = list(saved.shared().select_related("author", "learning_point").order_by("phase", "pk"))
+    shared = saved.shared().select_related("author", "learning_point").order_by("phase", "pk")
+    page = Paginator(shared, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    on_page = list(page.object_list)
     phases = []
     for phase in Phase:
-        items = [r for r in shared if r.phase == phase]
-        phases.append({"phase": phase, "people": counts.get(phase, 0), "reflections": items})
+        items = [r for r in on_page if r.phase == phase]
+        # The first page says how many reflected in every phase; later pages only go on.
+        if items or page.number == 1:
+            phases.append({"phase": phase, "people": counts.get(phase, 0), "reflections": items})
     context = {
         "cycle": cycle,
         "phases": phases,
-        "pinned": [r for r in shared if r.is_pinned],
+        "page": page,
+        "pinned": pinned_for(cycle) if page.number == 1 else [],
         "can_pin": has_perm(request.user, "unit.contribute", cycle),
         "active_nav": "reflections",
     }
