@@ -82,7 +82,15 @@ def pick_pages(query: str) -> tuple[Page, list[Page]]:
     from django.urls import reverse
 
     from learning.management.commands.seed_scale import SCALE_NAME
-    from learning.models import Cycle, Membership, Municipality, MunicipalityRole, Visit
+    from learning.models import (
+        Cycle,
+        Membership,
+        Municipality,
+        MunicipalityRole,
+        Practice,
+        Visit,
+    )
+    from learning.search import search_practices
     from programmes.models import Enrolment, Gathering, Programme
 
     municipality = Municipality.objects.filter(name=SCALE_NAME).first()
@@ -112,7 +120,9 @@ def pick_pages(query: str) -> tuple[Page, list[Page]]:
         .user
     )
     visit = (
-        Visit.objects.filter(cycle__unit__municipality=municipality, cycle__status="active")
+        Visit.objects.filter(
+            cycle__unit__municipality=municipality, cycle__status=Cycle.Status.ACTIVE
+        )
         .annotate(note_count=Count("notes", distinct=True), seen=Count("observers", distinct=True))
         .order_by("-note_count", "-seen", "pk")
         .select_related("cycle__unit")
@@ -138,6 +148,11 @@ def pick_pages(query: str) -> tuple[Page, list[Page]]:
         .first()
         .user
     )
+    found = search_practices(
+        Practice.objects.filter(unit__municipality=municipality, is_published=True), query
+    ).first()
+    if found is None:
+        raise SystemExit(f"No practice in “{SCALE_NAME}” matches “{query}”.")
     floor = Page("Floor (minimal view)", "unit leader", leader, reverse("bench_floor"), "ok")
     pages = [
         Page(
@@ -150,9 +165,19 @@ def pick_pages(query: str) -> tuple[Page, list[Page]]:
             reverse("cycle_detail", args=[cycle.pk]),
             cycle.title,
         ),
-        Page("Visit page", "visiting leader", visitor, reverse("visit_detail", args=[visit.pk])),
         Page(
-            "Register search", "unit leader", leader, f"{reverse('practice_list')}?q={query}", query
+            "Visit page",
+            "visiting leader",
+            visitor,
+            reverse("visit_detail", args=[visit.pk]),
+            visit.cycle.unit.name,
+        ),
+        Page(
+            "Register search",
+            "unit leader",
+            leader,
+            f"{reverse('practice_list')}?q={query}",
+            reverse("practice_detail", args=[found.pk]),  # a link to the best hit
         ),
         Page("Staff start page", "staff", staff, reverse("home"), cycle.unit.name),
         Page(
@@ -243,12 +268,14 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
 
 def check_page(base: str, page: Page) -> None:
     """The page answers 200 over HTTP with the person's cookie and shows its subject."""
+    from django.utils.html import escape
+
     request = urllib.request.Request(base + page.url, headers=headers(page))
     with urllib.request.urlopen(request, timeout=30) as response:
         body = response.read().decode()
         if response.status != 200 or response.url != base + page.url:
             raise SystemExit(f"{page.name}: {page.url} did not answer 200 itself.")
-    if page.must_show and page.must_show not in body:
+    if page.must_show and escape(page.must_show) not in body:
         raise SystemExit(f"{page.name}: {page.url} does not show “{page.must_show}”.")
 
 
